@@ -1,0 +1,264 @@
+/* jws.c: compact JWS decoding and verification, in PyJWT 2.15's order (see jws.h). */
+#define _POSIX_C_SOURCE 200809L
+
+#include <string.h>
+#include <time.h>
+
+#include "b64url.h"
+#include "claims.h"
+#include "jws.h"
+#include "tj_limits.h"
+
+double tj_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void tj_workspace_need(size_t token_len, size_t detached_len, size_t *buf_bytes, uint32_t *tape_entries)
+{
+    /* Decoding never grows a segment, so the decoded header, payload and
+     * signature fit in token_len bytes; a detached payload is copied once
+     * into the signing input (header segment + '.' + payload). */
+    size_t total = token_len + 2u * detached_len + 8u;
+    *buf_bytes = total;
+    *tape_entries = tj_json_tape_bound(token_len) + tj_json_tape_bound(detached_len) + 2u;
+}
+
+/* Positions of the header parameters the core reads, as tape indices (0 = absent). */
+typedef struct {
+    uint32_t alg, kid, crit, b64;
+} header_params;
+
+static int is_false(const tj_json_entry *tape, uint32_t i)
+{
+    return i != 0 && tape[i].type == TJ_JSON_FALSE;
+}
+
+/* Walk the header object: refuse duplicate names, find the parameters we read. */
+static tj_status scan_header(const uint8_t *doc, const tj_json_entry *tape, uint32_t root,
+                             header_params *hp)
+{
+    const tj_json_entry *obj = &tape[root];
+    uint32_t keys[TJ_MAX_HEADER_PARAMS];
+    if (obj->len > TJ_MAX_HEADER_PARAMS)
+        return TJ_ERR_HEADER_TOO_MANY;
+    memset(hp, 0, sizeof *hp);
+    uint32_t i = root + 1u;
+    for (uint32_t m = 0; m < obj->len; m++) {
+        const tj_json_entry *key = &tape[i];
+        /* RFC 7515 section 4: a header with duplicate names must be rejected
+         * (or the last taken); we reject, so no two parsers can disagree on
+         * which "alg" counts. Names are compared after unescaping. */
+        for (uint32_t p = 0; p < m; p++)
+            if (tj_json_str_eq2(doc, &tape[keys[p]], doc, key))
+                return TJ_ERR_HEADER_DUPLICATE;
+        keys[m] = i;
+        uint32_t value = i + 1u;
+        if (tj_json_str_eq(doc, key, "alg", 3))
+            hp->alg = value;
+        else if (tj_json_str_eq(doc, key, "kid", 3))
+            hp->kid = value;
+        else if (tj_json_str_eq(doc, key, "crit", 4))
+            hp->crit = value;
+        else if (tj_json_str_eq(doc, key, "b64", 3))
+            hp->b64 = value;
+        i = tj_json_skip(tape, value);
+    }
+    return TJ_OK;
+}
+
+/* RFC 7515 4.1.11: crit lists extensions that must be understood. The only
+ * one implemented here is b64 (RFC 7797). On failure *bad is the element. */
+static tj_status check_crit(const uint8_t *doc, const tj_json_entry *tape, const header_params *hp,
+                            int *bad)
+{
+    const tj_json_entry *crit = &tape[hp->crit];
+    if (crit->type != TJ_JSON_ARRAY || crit->len == 0)
+        return TJ_ERR_CRIT_FORMAT;
+    uint32_t i = hp->crit + 1u;
+    for (uint32_t n = 0; n < crit->len; n++, i = tj_json_skip(tape, i)) {
+        *bad = (int)i;
+        if (tape[i].type != TJ_JSON_STRING)
+            return TJ_ERR_CRIT_VALUE_TYPE;
+        if (!tj_json_str_eq(doc, &tape[i], "b64", 3))
+            return TJ_ERR_CRIT_UNSUPPORTED;
+        if (hp->b64 == 0)
+            return TJ_ERR_CRIT_MISSING;
+    }
+    return TJ_OK;
+}
+
+static int crit_lists_b64(const uint8_t *doc, const tj_json_entry *tape, const header_params *hp)
+{
+    if (hp->crit == 0 || tape[hp->crit].type != TJ_JSON_ARRAY)
+        return 0;
+    uint32_t i = hp->crit + 1u;
+    for (uint32_t n = 0; n < tape[hp->crit].len; n++, i = tj_json_skip(tape, i))
+        if (tape[i].type == TJ_JSON_STRING && tj_json_str_eq(doc, &tape[i], "b64", 3))
+            return 1;
+    return 0;
+}
+
+/* Pick the allowed algorithm the header names and verify with its key. */
+static tj_status verify_signature(const tj_policy *pol, const uint8_t *doc, const tj_json_entry *tape,
+                                  const header_params *hp, const uint8_t *msg, size_t msg_len,
+                                  const uint8_t *sig, size_t sig_len, int *alg_index)
+{
+    if (hp->alg == 0)
+        return TJ_ERR_ALG_MISSING;
+    const tj_json_entry *alg = &tape[hp->alg];
+    /* The token may only choose among the caller's algorithms (RFC 8725 2.1). */
+    if (tj_json_falsy(doc, alg) || alg->type != TJ_JSON_STRING)
+        return TJ_ERR_ALG_NOT_ALLOWED;
+    for (size_t a = 0; a < pol->n_algs; a++) {
+        const tj_allowed_alg *al = &pol->algs[a];
+        if (!tj_json_str_eq(doc, alg, al->name.ptr, al->name.len))
+            continue;
+        *alg_index = (int)a;
+        if (al->alg == TJ_ALG_UNSUPPORTED)
+            return TJ_ERR_ALG_UNSUPPORTED;
+        if (al->alg == TJ_ALG_NONE)
+            return TJ_ERR_SIGNATURE;  /* "none" never verifies */
+        if (al->key == NULL)
+            return TJ_ERR_KEY_UNUSABLE;
+        return tj_key_verify(al->key, al->alg, msg, msg_len, sig, sig_len);
+    }
+    return TJ_ERR_ALG_NOT_ALLOWED;
+}
+
+static tj_status parse_object(const uint8_t *doc, size_t len, tj_json_entry *entries, uint32_t cap,
+                              uint32_t *used, tj_status json_err, tj_status not_object, int *detail)
+{
+    tj_json_tape tape = {entries, cap, 0};
+    tj_json_status js = tj_json_parse(doc, len, &tape, TJ_JSON_MAX_DEPTH, NULL);
+    if (js != TJ_JSON_OK) {
+        *detail = (int)js;
+        return json_err;
+    }
+    *used = tape.count;
+    return entries[0].type == TJ_JSON_OBJECT ? TJ_OK : not_object;
+}
+
+void tj_decode(const tj_policy *pol, const uint8_t *token, size_t len,
+               const uint8_t *detached, size_t detached_len, double now,
+               tj_workspace *ws, tj_decoded *out)
+{
+    memset(out, 0, sizeof *out);
+    out->alg_index = -1;
+    tj_status st;
+#define FAIL(s) do { out->status = (s); return; } while (0)
+
+    if (len > pol->max_token_len || detached_len > pol->max_token_len - len)
+        FAIL(TJ_ERR_TOKEN_TOO_LARGE);
+
+    /* Segments as PyJWT splits them: the signature after the last '.', the
+     * header before the first; a '.' left in the payload fails its base64url. */
+    const uint8_t *last = NULL, *first = memchr(token, '.', len);
+    for (size_t i = len; i > 0; i--)
+        if (token[i - 1] == '.') { last = token + i - 1; break; }
+    if (first == NULL || first == last)
+        FAIL(TJ_ERR_SEGMENTS);
+    const uint8_t *hseg = token, *pseg = first + 1, *sseg = last + 1;
+    size_t hlen = (size_t)(first - token), plen = (size_t)(last - pseg), slen = (size_t)(token + len - sseg);
+
+    uint8_t *buf = ws->buf;
+    size_t used = 0, n = 0;
+
+    /* 1. header */
+    if (tj_b64url_decode(hseg, hlen, buf, &n) != 0)
+        FAIL(TJ_ERR_HEADER_B64);
+    out->header = buf;
+    out->header_len = n;
+    used = n;
+    uint32_t htape = 0;
+    st = parse_object(buf, n, ws->tape, ws->tape_cap, &htape, TJ_ERR_HEADER_JSON,
+                      TJ_ERR_HEADER_NOT_OBJECT, &out->detail);
+    if (st != TJ_OK)
+        FAIL(st);
+    out->header_parsed = 1;
+    header_params hp;
+    st = scan_header(out->header, ws->tape, 0, &hp);
+    if (st != TJ_OK)
+        FAIL(st);
+    const tj_json_entry *tape = ws->tape;
+    int b64_false = is_false(tape, hp.b64);
+
+    /* 2. payload segment and signature */
+    if (b64_false) {
+        /* RFC 7797 detached form: the compact payload segment is empty, and
+         * is never decoded (no unauthenticated work to amplify). */
+        if (plen != 0)
+            FAIL(TJ_ERR_PAYLOAD_NOT_EMPTY);
+    } else {
+        if (tj_b64url_decode(pseg, plen, buf + used, &n) != 0)
+            FAIL(TJ_ERR_PAYLOAD_B64);
+        out->payload = buf + used;
+        out->payload_len = n;
+        used += n;
+    }
+    if (tj_b64url_decode(sseg, slen, buf + used, &n) != 0)
+        FAIL(TJ_ERR_SIGNATURE_B64);
+    out->signature = buf + used;
+    out->signature_len = n;
+    used += n;
+
+    /* 3. header rules */
+    if (hp.kid && tape[hp.kid].type != TJ_JSON_STRING)
+        FAIL(TJ_ERR_KID_TYPE);
+    if (hp.crit) {
+        st = check_crit(out->header, tape, &hp, &out->detail);
+        if (st != TJ_OK)
+            FAIL(st);
+    }
+    if (pol->flags & TJ_HEADER_ONLY)
+        FAIL(TJ_OK);
+    const uint8_t *msg = token;
+    size_t msg_len = (size_t)(last - token);
+    if (detached && !b64_false)
+        FAIL(TJ_ERR_DETACHED_NOT_ALLOWED);
+    if (b64_false) {
+        if (!crit_lists_b64(out->header, tape, &hp))
+            FAIL(TJ_ERR_B64_NOT_CRIT);
+        if (!detached)
+            FAIL(TJ_ERR_DETACHED_MISSING);
+        /* signing input = header segment '.' detached payload */
+        uint8_t *si = buf + used;
+        memcpy(si, hseg, hlen);
+        si[hlen] = '.';
+        if (detached_len)
+            memcpy(si + hlen + 1, detached, detached_len);
+        msg = si;
+        msg_len = hlen + 1 + detached_len;
+        used += msg_len;
+        out->payload = detached;
+        out->payload_len = detached_len;
+    }
+
+    /* 4. signature */
+    if (pol->flags & TJ_VERIFY_SIGNATURE) {
+        st = verify_signature(pol, out->header, tape, &hp, msg, msg_len, out->signature,
+                              out->signature_len, &out->alg_index);
+        if (st != TJ_OK)
+            FAIL(st);
+    }
+
+    if (pol->flags & TJ_SKIP_PAYLOAD)
+        FAIL(TJ_OK);
+
+    /* 5. payload JSON, parsed only once the signature holds */
+    uint32_t ptape = 0;
+    out->payload_root = htape;
+    st = parse_object(out->payload, out->payload_len, ws->tape + htape, ws->tape_cap - htape, &ptape,
+                      TJ_ERR_PAYLOAD_JSON, TJ_ERR_PAYLOAD_NOT_OBJECT, &out->detail);
+    if (st != TJ_OK)
+        FAIL(st);
+    out->payload_parsed = 1;
+
+    /* 6. registered claims */
+    if (pol->flags & TJ_CLAIMS_IN_PYTHON)
+        FAIL(TJ_DEFER_CLAIMS);
+    out->status = tj_check_claims(pol, out->payload, ws->tape + htape, 0, now, &out->detail);
+#undef FAIL
+}

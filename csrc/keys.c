@@ -1,0 +1,63 @@
+/* keys.c: a prepared key of one family, and verification dispatch by algorithm. */
+#include <openssl/crypto.h>
+
+#include "hmac.h"
+#include "keys.h"
+
+struct tj_key {
+    tj_family family;
+    tj_hmac *hmac;      /* TJ_FAMILY_HMAC */
+};
+
+tj_status tj_key_new_hmac(const uint8_t *secret, size_t len, tj_key **out)
+{
+    tj_key *k = OPENSSL_zalloc(sizeof *k);
+    if (!k)
+        return TJ_ERR_NOMEM;
+    k->family = TJ_FAMILY_HMAC;
+    tj_status st = tj_hmac_new(secret, len, &k->hmac);
+    if (st != TJ_OK) {
+        OPENSSL_free(k);
+        return st;
+    }
+    *out = k;
+    return TJ_OK;
+}
+
+void tj_key_free(tj_key *key)
+{
+    if (!key)
+        return;
+    tj_hmac_free(key->hmac);
+    OPENSSL_free(key);
+}
+
+tj_family tj_key_family(const tj_key *key)
+{
+    return key->family;
+}
+
+int tj_key_supports(const tj_key *key, tj_alg alg)
+{
+    return tj_alg_family(alg) == key->family;
+}
+
+static tj_sha hmac_sha(tj_alg alg)
+{
+    return alg == TJ_ALG_HS256 ? TJ_SHA256 : alg == TJ_ALG_HS384 ? TJ_SHA384 : TJ_SHA512;
+}
+
+tj_status tj_key_verify(const tj_key *key, tj_alg alg, const uint8_t *msg, size_t msg_len,
+                        const uint8_t *sig, size_t sig_len)
+{
+    /* The family check is the algorithm-confusion guard: a key never serves
+     * an algorithm of another family, whatever the token's header says. */
+    if (!tj_key_supports(key, alg))
+        return TJ_ERR_KEY_UNUSABLE;
+    switch (key->family) {
+    case TJ_FAMILY_HMAC:
+        return tj_hmac_verify(key->hmac, hmac_sha(alg), msg, msg_len, sig, sig_len);
+    default:
+        return TJ_ERR_KEY_UNUSABLE;
+    }
+}

@@ -1,0 +1,37 @@
+/*
+ * keys.h: a prepared verification (and signing) key, bound to one family.
+ *
+ * A tj_key is made once from key material and is then read-only: every
+ * thread may verify with it at once. The family is fixed at creation, so a
+ * key can only ever serve the algorithms of its family (an RSA public key is
+ * never an HMAC secret; an EC key serves only the algorithm of its curve).
+ */
+#ifndef TJ_KEYS_H
+#define TJ_KEYS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "algs.h"
+#include "tj_status.h"
+
+typedef struct tj_key tj_key;
+
+/* An HMAC key for HS256/384/512. */
+tj_status tj_key_new_hmac(const uint8_t *secret, size_t len, tj_key **out);
+
+void tj_key_free(tj_key *key);
+
+tj_family tj_key_family(const tj_key *key);
+
+/* Can this key verify tokens of alg (right family, and for EC the right curve)? */
+int tj_key_supports(const tj_key *key, tj_alg alg);
+
+/*
+ * Verify sig over msg with alg. TJ_OK, TJ_ERR_SIGNATURE, TJ_ERR_KEY_UNUSABLE
+ * (the key cannot serve alg) or TJ_ERR_INTERNAL.
+ */
+tj_status tj_key_verify(const tj_key *key, tj_alg alg, const uint8_t *msg, size_t msg_len,
+                        const uint8_t *sig, size_t sig_len);
+
+#endif

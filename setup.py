@@ -1,0 +1,96 @@
+"""Build turbojwt's one extension: the C core (csrc/) and its Cython binding.
+
+The core links to OpenSSL libcrypto 3.0 or newer, found with pkg-config.
+Environment switches:
+  TURBOJWT_OPENSSL_PC  pkg-config module to use (default: libcrypto)
+  TURBOJWT_SANITIZE=1  build with -fsanitize=address,undefined (run the tests
+                       with LD_PRELOAD=$(gcc -print-file-name=libasan.so) and
+                       PYTHONMALLOC=malloc)
+  TURBOJWT_WERROR=1    turn compiler warnings into errors (CI does)
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from glob import glob
+
+from setuptools import Extension, setup
+
+MISSING_OPENSSL = """
+turbojwt needs the OpenSSL 3 development files (headers and libcrypto), found
+with pkg-config. Install them and try again:
+  Debian/Ubuntu:  apt-get install libssl-dev pkg-config
+  Fedora/RHEL:    dnf install openssl-devel pkgconf-pkg-config
+  macOS:          brew install openssl@3 pkg-config
+                  export PKG_CONFIG_PATH="$(brew --prefix openssl@3)/lib/pkgconfig"
+"""
+
+
+def pkg_config(module: str) -> tuple[list[str], list[str], list[str], list[str]]:
+    """Include dirs, library dirs, libraries and the version of `module`."""
+    if shutil.which("pkg-config") is None:
+        sys.exit("error: pkg-config was not found.\n" + MISSING_OPENSSL)
+
+    def query(*args: str) -> list[str]:
+        try:
+            out = subprocess.run(
+                ["pkg-config", *args, module], check=True, capture_output=True, text=True
+            ).stdout
+        except subprocess.CalledProcessError:
+            sys.exit(f"error: pkg-config cannot find {module!r}.\n" + MISSING_OPENSSL)
+        return out.split()
+
+    version = query("--modversion")
+    incs = [f[2:] for f in query("--cflags-only-I")]
+    libdirs = [f[2:] for f in query("--libs-only-L")]
+    libs = [f[2:] for f in query("--libs-only-l")]
+    major = int(version[0].split(".")[0]) if version else 0
+    if major < 3:
+        sys.exit(f"error: {module} {version[0]} is too old; turbojwt needs OpenSSL 3.0 or newer.\n"
+                 + MISSING_OPENSSL)
+    return incs, libdirs, libs, version
+
+
+def extension() -> Extension:
+    incs, libdirs, libs, _ = pkg_config(os.environ.get("TURBOJWT_OPENSSL_PC", "libcrypto"))
+    cflags = ["-std=c11", "-O2", "-Wall", "-Wextra", "-fvisibility=hidden"]
+    ldflags: list[str] = []
+    if os.environ.get("TURBOJWT_WERROR") == "1":
+        cflags.append("-Werror")
+    if os.environ.get("TURBOJWT_SANITIZE") == "1":
+        san = ["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-fno-sanitize-recover=undefined"]
+        cflags += san + ["-O1", "-g"]
+        ldflags += san
+    return Extension(
+        "turbojwt._core",
+        sources=["src/turbojwt/_core.pyx", *sorted(glob("csrc/*.c"))],
+        include_dirs=["csrc", *incs],
+        library_dirs=libdirs,
+        libraries=libs,
+        runtime_library_dirs=[d for d in libdirs if sys.platform.startswith("linux")],
+        extra_compile_args=cflags,
+        extra_link_args=ldflags,
+        define_macros=[("OPENSSL_API_COMPAT", "30000")],
+    )
+
+
+def cythonized() -> list[Extension]:
+    from Cython.Build import cythonize
+
+    return cythonize(
+        [extension()],
+        compiler_directives={
+            "language_level": 3,
+            "boundscheck": False,
+            "wraparound": False,
+            "cdivision": True,
+            "embedsignature": True,
+            "freethreading_compatible": True,
+        },
+    )
+
+
+setup(ext_modules=cythonized())

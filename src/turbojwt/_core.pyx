@@ -1,0 +1,766 @@
+# cython: language_level=3
+"""turbojwt._core: the binding between the C core (csrc/) and Python.
+
+Prepared objects live here: a Verifier compiles its key, algorithms and
+claim policy into C structures once; each decode hands the token's bytes to
+the C core (tj_decode), which needs no Python object, and only then builds
+the claims dict from the JSON tape or maps the core's status to one exception.
+"""
+
+from libc.stdint cimport uint8_t, uint32_t, int64_t
+from libc.stdlib cimport malloc, free
+from libc.string cimport memset
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
+from cpython.unicode cimport PyUnicode_AsUTF8AndSize
+
+from ._ccore cimport *
+
+import datetime as _datetime
+import warnings as _warnings
+from collections.abc import Iterable as _Iterable
+
+from ._claims import validate_claims as _validate_claims
+from ._hmac_guard import check_hmac_secret as _check_hmac_secret
+from .exceptions import (
+    DecodeError,
+    ExpiredSignatureError,
+    ImmatureSignatureError,
+    InvalidAlgorithmError,
+    InvalidAudienceError,
+    InvalidIssuedAtError,
+    InvalidIssuerError,
+    InvalidJTIError,
+    InvalidKeyError,
+    InvalidSignatureError,
+    InvalidSubjectError,
+    InvalidTokenError,
+    MissingRequiredClaimError,
+    PyJWTError,
+)
+from .warnings import InsecureKeyLengthWarning
+
+include "_tape.pxi"
+
+# Tokens up to this size decode with scratch memory on the C stack; larger
+# ones (up to the verifier's max_token_length) get one heap block per call.
+DEF STACK_BUF = 4096
+DEF STACK_TAPE = 2304
+
+DEFAULT_MAX_TOKEN_LENGTH = TJ_DEFAULT_MAX_TOKEN_LEN
+
+DEFAULT_OPTIONS = {
+    "verify_signature": True,
+    "verify_exp": True,
+    "verify_nbf": True,
+    "verify_iat": True,
+    "verify_aud": True,
+    "verify_iss": True,
+    "verify_sub": True,
+    "verify_jti": True,
+    "require": [],
+    "strict_aud": False,
+    "enforce_minimum_key_length": False,
+}
+
+_CLAIM_FLAGS = (
+    ("verify_exp", TJ_VERIFY_EXP),
+    ("verify_nbf", TJ_VERIFY_NBF),
+    ("verify_iat", TJ_VERIFY_IAT),
+    ("verify_aud", TJ_VERIFY_AUD),
+    ("verify_iss", TJ_VERIFY_ISS),
+    ("verify_sub", TJ_VERIFY_SUB),
+    ("verify_jti", TJ_VERIFY_JTI),
+)
+
+
+def merge_options(options=None):
+    """PyJWT 2.15's full option dict for ``options`` (None means the defaults).
+
+    With ``verify_signature`` off, every ``verify_*`` check defaults to off too
+    unless the caller turns it on explicitly.
+    """
+    if options is None:
+        return dict(DEFAULT_OPTIONS)
+    merged = dict(options)
+    if not merged.get("verify_signature", True):
+        for name, _ in _CLAIM_FLAGS:
+            merged.setdefault(name, False)
+    return {**DEFAULT_OPTIONS, **merged}
+
+
+# ---------------------------------------------------------------- status map
+
+cdef dict _STATUS_EXCEPTION = {
+    TJ_ERR_TOKEN_TOO_LARGE: DecodeError,
+    TJ_ERR_SEGMENTS: DecodeError,
+    TJ_ERR_HEADER_B64: DecodeError,
+    TJ_ERR_PAYLOAD_B64: DecodeError,
+    TJ_ERR_SIGNATURE_B64: DecodeError,
+    TJ_ERR_HEADER_JSON: DecodeError,
+    TJ_ERR_HEADER_NOT_OBJECT: DecodeError,
+    TJ_ERR_PAYLOAD_JSON: DecodeError,
+    TJ_ERR_PAYLOAD_NOT_OBJECT: DecodeError,
+    TJ_ERR_PAYLOAD_NOT_EMPTY: DecodeError,
+    TJ_ERR_DETACHED_NOT_ALLOWED: DecodeError,
+    TJ_ERR_DETACHED_MISSING: DecodeError,
+    TJ_ERR_HEADER_DUPLICATE: DecodeError,
+    TJ_ERR_HEADER_TOO_MANY: DecodeError,
+    TJ_ERR_KID_TYPE: InvalidTokenError,
+    TJ_ERR_CRIT_FORMAT: InvalidTokenError,
+    TJ_ERR_CRIT_VALUE_TYPE: InvalidTokenError,
+    TJ_ERR_CRIT_UNSUPPORTED: InvalidTokenError,
+    TJ_ERR_CRIT_MISSING: InvalidTokenError,
+    TJ_ERR_B64_NOT_CRIT: InvalidTokenError,
+    TJ_ERR_ALG_MISSING: InvalidAlgorithmError,
+    TJ_ERR_ALG_NOT_ALLOWED: InvalidAlgorithmError,
+    TJ_ERR_ALG_UNSUPPORTED: InvalidAlgorithmError,
+    TJ_ERR_KEY_UNUSABLE: InvalidKeyError,
+    TJ_ERR_SIGNATURE: InvalidSignatureError,
+    TJ_ERR_IAT_TYPE: InvalidIssuedAtError,
+    TJ_ERR_IAT_FUTURE: ImmatureSignatureError,
+    TJ_ERR_NBF_TYPE: DecodeError,
+    TJ_ERR_NBF_FUTURE: ImmatureSignatureError,
+    TJ_ERR_EXP_TYPE: DecodeError,
+    TJ_ERR_EXPIRED: ExpiredSignatureError,
+    TJ_ERR_ISS_TYPE: InvalidIssuerError,
+    TJ_ERR_ISS_MISMATCH: InvalidIssuerError,
+    TJ_ERR_AUD_UNEXPECTED: InvalidAudienceError,
+    TJ_ERR_AUD_FORMAT: InvalidAudienceError,
+    TJ_ERR_AUD_MISMATCH: InvalidAudienceError,
+    TJ_ERR_AUD_STRICT_EXPECTED: InvalidAudienceError,
+    TJ_ERR_AUD_STRICT_FORMAT: InvalidAudienceError,
+    TJ_ERR_AUD_STRICT_MISMATCH: InvalidAudienceError,
+    TJ_ERR_SUB_TYPE: InvalidSubjectError,
+    TJ_ERR_SUB_MISMATCH: InvalidSubjectError,
+    TJ_ERR_JTI_TYPE: InvalidJTIError,
+}
+
+
+def status_names():
+    """Map of every core status code to its exception class (for tests and docs)."""
+    return dict(_STATUS_EXCEPTION)
+
+
+cdef object _exception_for(Verifier v, tj_decoded *res, const tj_json_entry *tape):
+    """The exception instance for a failed decode (cold path)."""
+    cdef tj_status st = res.status
+    cdef str msg = tj_status_message(st).decode()
+    cdef str ext
+    if st == TJ_ERR_MISSING_CLAIM:
+        if res.detail == TJ_CLAIM_ISS:
+            return MissingRequiredClaimError("iss")
+        if res.detail == TJ_CLAIM_AUD:
+            return MissingRequiredClaimError("aud")
+        return MissingRequiredClaimError(v._require[res.detail])
+    if st == TJ_ERR_KEY_UNUSABLE and res.alg_index >= 0:
+        err = v._key_errors[res.alg_index]
+        if err is not None:
+            return InvalidKeyError(err)
+    if st == TJ_ERR_HEADER_JSON or st == TJ_ERR_PAYLOAD_JSON:
+        msg = f"{msg}: {tj_json_status_message(<tj_json_status>res.detail).decode()}"
+    elif st == TJ_ERR_CRIT_UNSUPPORTED or st == TJ_ERR_CRIT_MISSING:
+        ext = _tape_string(res.header, &tape[res.detail], False)
+        if st == TJ_ERR_CRIT_UNSUPPORTED:
+            msg = f"Unsupported critical extension: {ext}"
+        else:
+            msg = f"Critical extension '{ext}' is missing from headers"
+    elif st == TJ_ERR_TOKEN_TOO_LARGE:
+        msg = f"{msg} ({v.max_token_length} bytes)"
+    elif st == TJ_ERR_NOMEM:
+        return MemoryError()
+    elif st == TJ_ERR_INTERNAL:
+        return PyJWTError(f"OpenSSL failed unexpectedly: {msg}")
+    cls = _STATUS_EXCEPTION.get(st, DecodeError)
+    return cls(msg)
+
+
+# ---------------------------------------------------------------- keys
+
+cdef class PreparedKey:
+    """Key material parsed once into the C core's form, bound to one family.
+
+    Made by :func:`prepare_hmac_key`; shared read-only by any number of
+    Verifiers and threads.
+    """
+    cdef tj_key *key
+    cdef readonly str family
+    cdef readonly int size      # HMAC: secret length in bytes
+
+    def __dealloc__(self):
+        tj_key_free(self.key)
+
+    def __repr__(self):
+        return f"<turbojwt PreparedKey {self.family}>"
+
+
+def _to_bytes(key):
+    if isinstance(key, str):
+        try:
+            return key.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidKeyError("The HMAC secret is not encodable as UTF-8 (lone surrogate)") from None
+    if isinstance(key, bytes):
+        return bytes(key)
+    raise InvalidKeyError(
+        f"Expected a string or bytes value as the HMAC secret, not {type(key).__name__}"
+    )
+
+
+def prepare_hmac_key(key):
+    """Prepare an HMAC secret (str or bytes) for HS256/HS384/HS512.
+
+    Refuses an empty secret and anything that looks like public-key material
+    (PEM, SSH, JWK): see turbojwt._hmac_guard. Raises InvalidKeyError.
+    """
+    cdef bytes secret = _to_bytes(key)
+    _check_hmac_secret(secret)
+    cdef PreparedKey pk = PreparedKey.__new__(PreparedKey)
+    cdef tj_status st = tj_key_new_hmac(<const uint8_t *>PyBytes_AS_STRING(secret),
+                                        <size_t>PyBytes_GET_SIZE(secret), &pk.key)
+    if st != TJ_OK:
+        raise MemoryError() if st == TJ_ERR_NOMEM else InvalidKeyError(tj_status_message(st).decode())
+    pk.family = "HMAC"
+    pk.size = <int>PyBytes_GET_SIZE(secret)
+    return pk
+
+
+cdef dict _HMAC_DIGEST_SIZE = {TJ_ALG_HS256: 32, TJ_ALG_HS384: 48, TJ_ALG_HS512: 64}
+
+
+cdef class _AllowedAlg:
+    """One algorithm of a Verifier's allow-list, with its key or the reason it has none."""
+    cdef str name
+    cdef bytes name_utf8
+    cdef tj_alg alg
+    cdef PreparedKey key
+    cdef object key_error       # message for InvalidKeyError when key is None
+    cdef object weak_key        # InsecureKeyLengthWarning message, or None
+
+
+# ---------------------------------------------------------------- verifier
+
+cdef inline int _str_list(list src, tj_str *dst) except -1:
+    """Point dst[i] at the UTF-8 bytes objects in src (kept alive by the caller)."""
+    cdef Py_ssize_t i
+    for i in range(len(src)):
+        dst[i].ptr = PyBytes_AS_STRING(<bytes>src[i])
+        dst[i].len = <size_t>PyBytes_GET_SIZE(<bytes>src[i])
+    return 0
+
+
+cdef list _utf8_strings(values):
+    """UTF-8 of the str items of values; other items can never equal a JSON string."""
+    cdef list out = []
+    for v in values:
+        if isinstance(v, str):
+            try:
+                out.append((<str>v).encode("utf-8"))
+            except UnicodeEncodeError:
+                pass        # a lone surrogate: no valid token string equals it
+    return out
+
+
+cdef class Verifier:
+    """A prepared verifier: key, allowed algorithms and claim policy compiled once.
+
+    ``Verifier(key, algorithms=["HS256"], audience=..., issuer=..., subject=...,
+    leeway=0, options=None)`` takes the arguments of :func:`turbojwt.decode`
+    (with PyJWT 2.15's meaning) and checks them now, so a misconfiguration
+    fails here rather than on the first token. ``decode(token)`` then verifies a
+    token and returns its claims; it is safe to call from many threads at once.
+    """
+    cdef tj_policy policy
+    cdef tj_allowed_alg *c_algs
+    cdef tj_str *c_audience
+    cdef tj_str *c_issuers
+    cdef tj_str *c_require
+    cdef list _allowed             # [_AllowedAlg]
+    cdef list _keep                # bytes objects the C policy points into
+    cdef list _require
+    cdef list _key_errors
+    cdef bint _python_claims
+    cdef bint _release_gil
+    cdef bint _any_weak
+    cdef readonly dict options
+    cdef readonly object audience
+    cdef readonly object issuer
+    cdef readonly object subject
+    cdef readonly double leeway
+    cdef readonly Py_ssize_t max_token_length
+    cdef readonly tuple algorithms
+
+    def __cinit__(self):
+        self.c_algs = NULL
+        self.c_audience = NULL
+        self.c_issuers = NULL
+        self.c_require = NULL
+
+    def __dealloc__(self):
+        free(self.c_algs)
+        free(self.c_audience)
+        free(self.c_issuers)
+        free(self.c_require)
+
+    def __init__(self, key=None, algorithms=None, *, options=None, audience=None, issuer=None,
+                 subject=None, leeway=0, max_token_length=None):
+        cdef dict merged = merge_options(options)
+        cdef unsigned flags = 0
+        cdef bint verify_sig = bool(merged["verify_signature"])
+        self.options = merged
+        self._keep = []
+        self._python_claims = False
+
+        if verify_sig:
+            flags |= TJ_VERIFY_SIGNATURE
+            if not algorithms:
+                raise DecodeError(
+                    'It is required that you pass in a value for the "algorithms" argument when calling decode().'
+                )
+        for name, bit in _CLAIM_FLAGS:
+            if merged[name]:
+                flags |= bit
+        if merged.get("strict_aud", False):
+            flags |= TJ_STRICT_AUD
+
+        # leeway: seconds, or a timedelta (PyJWT accepts both)
+        if isinstance(leeway, _datetime.timedelta):
+            self.leeway = leeway.total_seconds()
+        elif isinstance(leeway, (int, float)):
+            self.leeway = float(leeway)
+        else:
+            raise TypeError(f"leeway must be a number of seconds or a timedelta, not {type(leeway).__name__}")
+
+        if max_token_length is None:
+            self.max_token_length = TJ_DEFAULT_MAX_TOKEN_LEN
+        else:
+            if not 0 < max_token_length <= TJ_HARD_MAX_TOKEN_LEN:
+                raise ValueError(f"max_token_length must be in 1..{TJ_HARD_MAX_TOKEN_LEN}")
+            self.max_token_length = max_token_length
+
+        self._setup_audience(audience, &flags)
+        self._setup_issuer(issuer, &flags)
+        self._setup_subject(subject, &flags)
+        self._setup_require(merged["require"])
+        if verify_sig:
+            self._setup_algorithms(key, algorithms, bool(merged.get("enforce_minimum_key_length", False)))
+        else:
+            self.algorithms = tuple(algorithms or ())
+            self._allowed = []
+            self._key_errors = []
+        if self._python_claims:
+            flags |= TJ_CLAIMS_IN_PYTHON
+
+        self.policy.flags = flags
+        self.policy.leeway = self.leeway
+        self.policy.max_token_len = <size_t>self.max_token_length
+        self.policy.algs = self.c_algs
+        self.policy.n_algs = len(self._allowed)
+
+    cdef _setup_audience(self, audience, unsigned *flags):
+        cdef list values
+        self.audience = audience
+        if audience is None:
+            return
+        if isinstance(audience, str):
+            values = _utf8_strings([audience])
+            flags[0] |= TJ_AUDIENCE_SET | TJ_AUDIENCE_IS_STR
+        elif isinstance(audience, _Iterable):
+            # Materialize once: an iterator would be consumed by the first token.
+            self.audience = list(audience)
+            values = _utf8_strings(self.audience)
+            flags[0] |= TJ_AUDIENCE_SET
+        else:
+            raise TypeError("audience must be a string, iterable or None")
+        self.c_audience = <tj_str *>malloc(sizeof(tj_str) * (len(values) + 1))
+        if self.c_audience == NULL:
+            raise MemoryError()
+        _str_list(values, self.c_audience)
+        self._keep.append(values)
+        self.policy.audience = self.c_audience
+        self.policy.n_audience = len(values)
+
+    cdef _setup_issuer(self, issuer, unsigned *flags):
+        cdef list values
+        self.issuer = issuer
+        if issuer is None:
+            return
+        if isinstance(issuer, str):
+            values = _utf8_strings([issuer])
+        elif isinstance(issuer, (list, tuple, set, frozenset)):
+            values = _utf8_strings(issuer)
+        else:
+            # Any other container: PyJWT's `iss in issuer` semantics, in Python.
+            self._python_claims = True
+            return
+        flags[0] |= TJ_ISSUER_SET
+        self.c_issuers = <tj_str *>malloc(sizeof(tj_str) * (len(values) + 1))
+        if self.c_issuers == NULL:
+            raise MemoryError()
+        _str_list(values, self.c_issuers)
+        self._keep.append(values)
+        self.policy.issuers = self.c_issuers
+        self.policy.n_issuers = len(values)
+
+    cdef _setup_subject(self, subject, unsigned *flags):
+        cdef bytes s
+        self.subject = subject
+        if subject is None:
+            return
+        if not isinstance(subject, str):
+            self._python_claims = True
+            return
+        try:
+            s = (<str>subject).encode("utf-8")
+        except UnicodeEncodeError:
+            self._python_claims = True
+            return
+        self._keep.append(s)
+        self.policy.subject.ptr = PyBytes_AS_STRING(s)
+        self.policy.subject.len = <size_t>PyBytes_GET_SIZE(s)
+        flags[0] |= TJ_SUBJECT_SET
+
+    cdef _setup_require(self, require):
+        cdef list values
+        self._require = list(require)
+        if not all(isinstance(c, str) for c in self._require):
+            self._python_claims = True
+            return
+        try:
+            values = [(<str>c).encode("utf-8") for c in self._require]
+        except UnicodeEncodeError:
+            self._python_claims = True
+            return
+        self.c_require = <tj_str *>malloc(sizeof(tj_str) * (len(values) + 1))
+        if self.c_require == NULL:
+            raise MemoryError()
+        _str_list(values, self.c_require)
+        self._keep.append(values)
+        self.policy.require = self.c_require
+        self.policy.n_require = len(values)
+
+    cdef _setup_algorithms(self, key, algorithms, bint enforce_min_length):
+        cdef _AllowedAlg a
+        cdef Py_ssize_t i
+        cdef dict prepared = {}      # family -> PreparedKey or error message
+        if isinstance(algorithms, str):
+            # PyJWT tests `alg in algorithms`; on a str that is a substring
+            # test ("S25" would pass). Take the string as the one name.
+            algorithms = [algorithms]
+        self.algorithms = tuple(algorithms)
+        self._allowed = []
+        self._key_errors = []
+        self._any_weak = False
+        self._release_gil = False
+        for name in self.algorithms:
+            if not isinstance(name, str):
+                continue        # never equal to a header's alg string
+            a = _AllowedAlg.__new__(_AllowedAlg)
+            a.name = name
+            a.name_utf8 = name.encode("utf-8", "surrogatepass")
+            a.alg = tj_alg_from_name(a.name_utf8, len(a.name_utf8))
+            a.key = None
+            a.key_error = None
+            a.weak_key = None
+            family = tj_alg_family(a.alg)
+            if family == TJ_FAMILY_HMAC:
+                if "HMAC" not in prepared:
+                    try:
+                        prepared["HMAC"] = prepare_hmac_key(key)
+                    except InvalidKeyError as exc:
+                        prepared["HMAC"] = str(exc)
+                got = prepared["HMAC"]
+                if isinstance(got, PreparedKey):
+                    a.key = got
+                    minimum = _HMAC_DIGEST_SIZE[a.alg]
+                    if a.key.size < minimum:
+                        a.weak_key = (
+                            f"The HMAC key is {a.key.size} bytes long, which is below the minimum "
+                            f"recommended length of {minimum} bytes for SHA{minimum * 8}. "
+                            "See RFC 7518 Section 3.2."
+                        )
+                        if enforce_min_length:
+                            a.key_error = a.weak_key
+                            a.key = None
+                            a.weak_key = None
+                else:
+                    a.key_error = got
+            elif a.alg != TJ_ALG_NONE:
+                # Asymmetric algorithms arrive with their own issue; until
+                # then they are names the core cannot verify.
+                a.alg = TJ_ALG_UNSUPPORTED
+            if a.weak_key is not None:
+                self._any_weak = True
+            self._allowed.append(a)
+            self._key_errors.append(a.key_error)
+        self.c_algs = <tj_allowed_alg *>malloc(sizeof(tj_allowed_alg) * (len(self._allowed) + 1))
+        if self.c_algs == NULL:
+            raise MemoryError()
+        for i in range(len(self._allowed)):
+            a = self._allowed[i]
+            self.c_algs[i].name.ptr = PyBytes_AS_STRING(a.name_utf8)
+            self.c_algs[i].name.len = <size_t>PyBytes_GET_SIZE(a.name_utf8)
+            self.c_algs[i].alg = a.alg
+            self.c_algs[i].key = a.key.key if a.key is not None else NULL
+            if tj_alg_family(a.alg) not in (TJ_FAMILY_HMAC, TJ_FAMILY_NONE):
+                # Public-key verification takes microseconds: let other
+                # threads run meanwhile.
+                self._release_gil = True
+
+    def decode(self, jwt, detached_payload=None):
+        """Verify ``jwt`` (str or bytes) and return its claims as a dict.
+
+        Raises a subclass of InvalidTokenError (or InvalidKeyError) naming what
+        was wrong; never returns an unverified payload.
+        """
+        return _run(self, jwt, detached_payload, MODE_CLAIMS)
+
+    def decode_complete(self, jwt, detached_payload=None):
+        """Like :meth:`decode`, but return ``{"payload", "header", "signature"}``."""
+        return _run(self, jwt, detached_payload, MODE_COMPLETE)
+
+    def __repr__(self):
+        return f"<turbojwt.Verifier algorithms={list(self.algorithms)!r}>"
+
+
+# ---------------------------------------------------------------- decoding
+
+cdef enum:
+    MODE_CLAIMS = 0
+    MODE_COMPLETE = 1
+    MODE_HEADER = 2
+
+
+cdef inline int _token_bytes(object jwt, const uint8_t **p, Py_ssize_t *n) except -1:
+    cdef const char *s
+    if isinstance(jwt, str):
+        try:
+            s = PyUnicode_AsUTF8AndSize(jwt, n)
+        except UnicodeEncodeError:
+            raise DecodeError("Invalid token: not encodable as UTF-8 (lone surrogate)") from None
+        p[0] = <const uint8_t *>s
+    elif isinstance(jwt, bytes):
+        p[0] = <const uint8_t *>PyBytes_AS_STRING(jwt)
+        n[0] = PyBytes_GET_SIZE(jwt)
+    else:
+        raise DecodeError(f"Invalid token type. Token must be a {bytes}")
+    return 0
+
+
+cdef object _run(Verifier v, object jwt, object detached, int mode):
+    cdef const uint8_t *tok = NULL
+    cdef const uint8_t *det = NULL
+    cdef Py_ssize_t n = 0, dn = 0
+    cdef uint8_t stack_buf[STACK_BUF]
+    cdef tj_json_entry stack_tape[STACK_TAPE]
+    cdef tj_workspace ws
+    cdef tj_decoded res
+    cdef size_t need_buf
+    cdef uint32_t need_tape
+    cdef bint heap = False
+    cdef tj_policy header_policy
+    cdef const tj_policy *pol = &v.policy
+    cdef double now
+    cdef object claims, header, err
+
+    _token_bytes(jwt, &tok, &n)
+    if detached is not None:
+        if not isinstance(detached, bytes):
+            raise TypeError(f"detached_payload must be bytes, not {type(detached).__name__}")
+        det = <const uint8_t *>PyBytes_AS_STRING(detached)
+        dn = PyBytes_GET_SIZE(detached)
+    if <size_t>n > <size_t>v.max_token_length or <size_t>dn > <size_t>v.max_token_length - <size_t>n:
+        raise DecodeError(f"Token is larger than the configured maximum ({v.max_token_length} bytes)")
+    if mode == MODE_HEADER:
+        header_policy = v.policy
+        header_policy.flags = TJ_HEADER_ONLY
+        pol = &header_policy
+
+    tj_workspace_need(<size_t>n, <size_t>dn, &need_buf, &need_tape)
+    if need_buf <= STACK_BUF and need_tape <= STACK_TAPE:
+        ws.buf = stack_buf
+        ws.buf_cap = STACK_BUF
+        ws.tape = stack_tape
+        ws.tape_cap = STACK_TAPE
+    else:
+        # Bounded by max_token_length, checked above: the token's size, not
+        # its content, sizes this block.
+        heap = True
+        ws.buf = <uint8_t *>malloc(need_buf)
+        ws.tape = <tj_json_entry *>malloc(need_tape * sizeof(tj_json_entry))
+        if ws.buf == NULL or ws.tape == NULL:
+            free(ws.buf)
+            free(ws.tape)
+            raise MemoryError()
+        ws.buf_cap = need_buf
+        ws.tape_cap = need_tape
+    try:
+        now = tj_now()
+        # No Python object is touched inside tj_decode: it reads the token's
+        # immutable buffer (kept alive by our reference) and the verifier's
+        # read-only C policy, and writes only to ws and res.
+        if v._release_gil or n > 16384:
+            with nogil:
+                tj_decode(pol, tok, <size_t>n, det, <size_t>dn, now, &ws, &res)
+        else:
+            tj_decode(pol, tok, <size_t>n, det, <size_t>dn, now, &ws, &res)
+
+        if v._any_weak and res.alg_index >= 0:
+            weak = (<_AllowedAlg>v._allowed[res.alg_index]).weak_key
+            if weak is not None:
+                _warnings.warn(weak, InsecureKeyLengthWarning, stacklevel=3)
+
+        if res.status == TJ_OK and mode == MODE_CLAIMS:
+            try:
+                return _tape_object(res.payload, ws.tape + res.payload_root)
+            except ValueError as exc:
+                raise DecodeError(f"Invalid payload string: {exc}") from None
+
+        if res.status != TJ_OK and res.status != TJ_DEFER_CLAIMS:
+            raise _exception_for(v, &res, ws.tape)
+
+        header = _tape_object(res.header, ws.tape)
+        if mode == MODE_HEADER:
+            return header
+        try:
+            claims = _tape_object(res.payload, ws.tape + res.payload_root)
+        except ValueError as exc:
+            raise DecodeError(f"Invalid payload string: {exc}") from None
+        if res.status == TJ_DEFER_CLAIMS:
+            _validate_claims(claims, v.options, v.audience, v.issuer, v.subject, v.leeway, now)
+        if mode == MODE_CLAIMS:
+            return claims
+        return {
+            "payload": claims,
+            "header": header,
+            "signature": PyBytes_FromStringAndSize(<const char *>res.signature, res.signature_len),
+        }
+    finally:
+        if heap:
+            free(ws.buf)
+            free(ws.tape)
+
+
+cdef Verifier _HEADER_READER = Verifier(None, options={"verify_signature": False})
+
+
+def get_unverified_header(jwt):
+    """Return the token's header as a dict, without verifying anything else.
+
+    The header is checked for structure (base64url, JSON object, no duplicate
+    names, ``kid`` a string, ``crit`` rules), but the signature is not
+    checked: do not trust what it says before verification.
+    """
+    return _run(_HEADER_READER, jwt, None, MODE_HEADER)
+
+
+# ---------------------------------------------------------------- drop-in decode
+
+# The module-level decode prepares a Verifier per distinct (key, algorithms,
+# options, audience, issuer, subject, leeway) and keeps the most recently
+# prepared ones, so code written for PyJWT gets prepared keys without changes.
+DEF VERIFIER_CACHE_SIZE = 128
+cdef dict _verifier_cache = {}
+cdef object _UNCACHEABLE = object()
+
+
+cdef object _freeze(object value):
+    """A hashable stand-in with the same meaning for a decode argument, or _UNCACHEABLE."""
+    if value is None or isinstance(value, (str, bytes, int, float, _datetime.timedelta)):
+        return value
+    if isinstance(value, (list, tuple)):
+        frozen = tuple([_freeze(v) for v in value])
+        return _UNCACHEABLE if _UNCACHEABLE in frozen else (type(value) is list, frozen)
+    if isinstance(value, (set, frozenset)):
+        try:
+            return frozenset(value)
+        except TypeError:
+            return _UNCACHEABLE
+    if isinstance(value, dict):
+        items = tuple([(k, _freeze(v)) for k, v in (<dict>value).items()])
+        for _, v in items:
+            if v is _UNCACHEABLE:
+                return _UNCACHEABLE
+        return ("dict", items)
+    return _UNCACHEABLE
+
+
+cdef Verifier _verifier_for(key, algorithms, options, audience, issuer, subject, leeway):
+    cdef object cache_key
+    cdef Verifier v
+    if isinstance(key, (str, bytes)):
+        frozen_key = key
+    else:
+        try:
+            hash(key)
+            frozen_key = (type(key), key)
+        except TypeError:
+            frozen_key = _UNCACHEABLE
+    cache_key = (type(key), frozen_key, _freeze(algorithms), _freeze(options), _freeze(audience),
+                 _freeze(issuer), _freeze(subject), _freeze(leeway))
+    if _UNCACHEABLE in cache_key:
+        return Verifier(key, algorithms, options=options, audience=audience, issuer=issuer,
+                        subject=subject, leeway=leeway)
+    found = _verifier_cache.get(cache_key)
+    if found is not None:
+        return <Verifier>found
+    v = Verifier(key, algorithms, options=options, audience=audience, issuer=issuer,
+                 subject=subject, leeway=leeway)
+    if len(_verifier_cache) >= VERIFIER_CACHE_SIZE:
+        # Drop the oldest entry (dicts keep insertion order).
+        del _verifier_cache[next(iter(_verifier_cache))]
+    _verifier_cache[cache_key] = v
+    return v
+
+
+def clear_cache():
+    """Forget every Verifier that the module-level decode prepared."""
+    _verifier_cache.clear()
+
+
+cdef _deprecated_arguments(str where, verify, options, dict kwargs):
+    from .warnings import RemovedInPyjwt3Warning
+    if kwargs:
+        _warnings.warn(
+            f"passing additional kwargs to {where}() is deprecated and will be removed in pyjwt "
+            f"version 3. Unsupported kwargs: {tuple(kwargs.keys())}",
+            RemovedInPyjwt3Warning,
+            stacklevel=3,
+        )
+    if verify is not None:
+        verify_signature = True if options is None else options.get("verify_signature", True)
+        if verify != verify_signature:
+            _warnings.warn(
+                "The `verify` argument to `decode` does nothing in PyJWT 2.0 and newer. "
+                "The equivalent is setting `verify_signature` to False in the `options` dictionary. "
+                "This invocation has a mismatch between the kwarg and the option entry.",
+                category=DeprecationWarning,
+                stacklevel=3,
+            )
+
+
+def decode_complete(jwt, key="", algorithms=None, options=None, verify=None, detached_payload=None,
+                    audience=None, issuer=None, subject=None, leeway=0, **kwargs):
+    """Verify ``jwt`` and return ``{"payload": claims, "header": header, "signature": bytes}``.
+
+    The same arguments and checks as :func:`decode`.
+    """
+    if kwargs or verify is not None:
+        _deprecated_arguments("decode_complete", verify, options, kwargs)
+    cdef Verifier v = _verifier_for(key, algorithms, options, audience, issuer, subject, leeway)
+    return _run(v, jwt, detached_payload, MODE_COMPLETE)
+
+
+def decode(jwt, key="", algorithms=None, options=None, verify=None, detached_payload=None,
+           audience=None, subject=None, issuer=None, leeway=0, **kwargs):
+    """Verify ``jwt`` (str or bytes) and return its claims, as PyJWT 2.15's ``jwt.decode``.
+
+    ``algorithms`` is the allow-list and is required unless
+    ``options={"verify_signature": False}``. ``audience``, ``issuer``,
+    ``subject`` and ``leeway`` (seconds or a timedelta) set the claim checks;
+    ``options`` takes PyJWT's option names. The prepared key and policy are
+    cached, so repeated calls with the same arguments run at Verifier speed.
+    """
+    if kwargs or verify is not None:
+        _deprecated_arguments("decode", verify, options, kwargs)
+    cdef Verifier v = _verifier_for(key, algorithms, options, audience, issuer, subject, leeway)
+    return _run(v, jwt, detached_payload, MODE_CLAIMS)
