@@ -764,3 +764,82 @@ def decode(jwt, key="", algorithms=None, options=None, verify=None, detached_pay
         _deprecated_arguments("decode", verify, options, kwargs)
     cdef Verifier v = _verifier_for(key, algorithms, options, audience, issuer, subject, leeway)
     return _run(v, jwt, detached_payload, MODE_CLAIMS)
+
+
+# ---------------------------------------------------------------- raw primitives
+# The prepared primitive alone, for known-answer tests (Wycheproof) and for the
+# benchmarks' "limit": the same key and input with no token around them.
+
+from posix.time cimport clock_gettime, timespec, CLOCK_MONOTONIC
+
+
+cdef tj_sha _hmac_sha_of(str alg) except *:
+    if alg == "HS256":
+        return TJ_SHA256
+    if alg == "HS384":
+        return TJ_SHA384
+    if alg == "HS512":
+        return TJ_SHA512
+    raise ValueError(f"not an HMAC algorithm: {alg!r}")
+
+
+cdef tj_hmac *_raw_hmac_new(bytes key) except NULL:
+    cdef tj_hmac *h = NULL
+    if tj_hmac_new(<const uint8_t *>PyBytes_AS_STRING(key), <size_t>PyBytes_GET_SIZE(key), &h) != TJ_OK:
+        raise MemoryError()
+    return h
+
+
+def hmac_digest(bytes key, str alg, bytes msg):
+    """The HMAC tag of ``msg`` under ``key`` for alg HS256/HS384/HS512, computed by the C core.
+
+    No key policy is applied (empty and short keys are allowed): this is the
+    raw primitive, for known-answer tests.
+    """
+    cdef tj_sha sha = _hmac_sha_of(alg)
+    cdef uint8_t tag[64]
+    cdef tj_hmac *h = _raw_hmac_new(key)
+    cdef tj_status st = tj_hmac_sign(h, sha, <const uint8_t *>PyBytes_AS_STRING(msg),
+                                     <size_t>PyBytes_GET_SIZE(msg), tag)
+    tj_hmac_free(h)
+    if st != TJ_OK:
+        raise PyJWTError("HMAC failed")
+    return PyBytes_FromStringAndSize(<const char *>tag, 32 if sha == TJ_SHA256 else 48 if sha == TJ_SHA384 else 64)
+
+
+def hmac_verify(bytes key, str alg, bytes msg, bytes tag):
+    """True when ``tag`` is the HMAC of ``msg`` (constant-time comparison in the core)."""
+    cdef tj_sha sha = _hmac_sha_of(alg)
+    cdef tj_hmac *h = _raw_hmac_new(key)
+    cdef tj_status st = tj_hmac_verify(h, sha, <const uint8_t *>PyBytes_AS_STRING(msg),
+                                       <size_t>PyBytes_GET_SIZE(msg),
+                                       <const uint8_t *>PyBytes_AS_STRING(tag), <size_t>PyBytes_GET_SIZE(tag))
+    tj_hmac_free(h)
+    return st == TJ_OK
+
+
+def bench_raw_hmac(bytes key, str alg, bytes msg, Py_ssize_t iterations):
+    """Seconds taken by ``iterations`` prepared-HMAC verifications of ``msg``, in a C loop.
+
+    The tag verified is the correct one, so each iteration does the full work
+    of a successful verification: the limit a token decode can approach.
+    """
+    cdef tj_sha sha = _hmac_sha_of(alg)
+    cdef bytes tag = hmac_digest(key, alg, msg)
+    cdef tj_hmac *h = _raw_hmac_new(key)
+    cdef const uint8_t *m = <const uint8_t *>PyBytes_AS_STRING(msg)
+    cdef size_t mlen = <size_t>PyBytes_GET_SIZE(msg)
+    cdef const uint8_t *t = <const uint8_t *>PyBytes_AS_STRING(tag)
+    cdef size_t tlen = <size_t>PyBytes_GET_SIZE(tag)
+    cdef timespec a, b
+    cdef Py_ssize_t i
+    cdef int failures = 0
+    with nogil:
+        clock_gettime(CLOCK_MONOTONIC, &a)
+        for i in range(iterations):
+            failures += tj_hmac_verify(h, sha, m, mlen, t, tlen) != TJ_OK
+        clock_gettime(CLOCK_MONOTONIC, &b)
+    tj_hmac_free(h)
+    if failures:
+        raise PyJWTError("raw HMAC verification failed in the benchmark loop")
+    return (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) * 1e-9

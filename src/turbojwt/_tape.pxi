@@ -5,39 +5,69 @@
 # raises ValueError as json.loads would; the caller maps that to DecodeError.
 
 from cpython.bytes cimport PyBytes_FromStringAndSize
-from cpython.dict cimport PyDict_New, PyDict_SetItem
+from cpython.dict cimport PyDict_SetItem
 from cpython.list cimport PyList_New, PyList_SET_ITEM
 from cpython.long cimport PyLong_FromLongLong
 from cpython.mem cimport PyMem_Malloc, PyMem_Free
 from cpython.ref cimport Py_INCREF
-from libc.string cimport memcmp
+from libc.string cimport memcpy
+from libc.stdint cimport uint64_t
 
 
 cdef extern from "Python.h":
     object PyUnicode_DecodeUTF8(const char *s, Py_ssize_t size, const char *errors)
+    object PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
+    void *PyUnicode_DATA(object o)
+    # Sized up front, a dict of a token's claims never resizes while it fills.
+    object _PyDict_NewPresized(Py_ssize_t minused)
+
+cdef extern from *:
+    """
+    #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    #define TJ_LITTLE_ENDIAN 0
+    #else
+    #define TJ_LITTLE_ENDIAN 1
+    #endif
+    static inline uint64_t tj_bswap64(uint64_t v) { return __builtin_bswap64(v); }
+    """
+    const int _LITTLE_ENDIAN "TJ_LITTLE_ENDIAN"
+    uint64_t _bswap64 "tj_bswap64"(uint64_t v)
 
 
 # Claim and header names that nearly every token carries: one shared str
 # object each, instead of a new one per token (as json.loads' key memo does).
 cdef tuple _COMMON_NAMES = (
     "iss", "sub", "aud", "exp", "nbf", "iat", "jti", "alg", "typ", "kid", "cty",
-    "name", "scope", "email", "azp", "roles", "sid", "nonce", "crit", "b64", "client_id",
+    "name", "scope", "email", "azp", "roles", "sid", "nonce", "crit", "b64",
 )
-cdef enum:
-    _N_COMMON = 21
-cdef bytes _COMMON_UTF8 = b"".join([n.encode() for n in _COMMON_NAMES])
-cdef const char *_common_ptr[_N_COMMON]
-cdef uint32_t _common_len[_N_COMMON]
+# Each name packed little-endian into the low bytes of a 64-bit word (all are
+# at most 8 bytes long) and placed in a 64-slot table by a multiplicative hash
+# of that word: matching a name costs one load, one multiply and one compare.
+cdef uint64_t _slot_word[64]
+cdef uint32_t _slot_len[64]
+cdef int _slot_index[64]
+
+
+cdef inline uint32_t _name_slot(uint64_t w, uint32_t n):
+    return <uint32_t>(((w ^ n) * <uint64_t>0x9E3779B97F4A7C15) >> 58)
 
 
 cdef void _init_common_names():
-    cdef Py_ssize_t i, pos = 0
-    cdef const char *base = _COMMON_UTF8
-    assert len(_COMMON_NAMES) == _N_COMMON
-    for i in range(_N_COMMON):
-        _common_ptr[i] = base + pos
-        _common_len[i] = <uint32_t>len(<str>_COMMON_NAMES[i])
-        pos += _common_len[i]
+    cdef Py_ssize_t i
+    cdef uint32_t slot
+    cdef uint64_t w
+    cdef bytes b
+    for i in range(64):
+        _slot_index[i] = -1
+    for i in range(len(_COMMON_NAMES)):
+        b = (<str>_COMMON_NAMES[i]).encode()
+        assert len(b) <= 8
+        w = int.from_bytes(b, "little")
+        slot = _name_slot(w, <uint32_t>len(b))
+        if _slot_index[slot] == -1:     # on a collision the later name is simply not shared
+            _slot_index[slot] = <int>i
+            _slot_word[slot] = w
+            _slot_len[slot] = <uint32_t>len(b)
 
 
 _init_common_names()
@@ -45,12 +75,16 @@ _init_common_names()
 
 cdef inline object _common_name(const uint8_t *s, uint32_t n):
     """The shared str for a common, unescaped name, or None."""
-    cdef Py_ssize_t i
-    if n > 9:
+    cdef uint64_t w = 0
+    cdef uint32_t slot
+    if n > 8:
         return None
-    for i in range(_N_COMMON):
-        if _common_len[i] == n and memcmp(_common_ptr[i], s, n) == 0:
-            return _COMMON_NAMES[i]
+    memcpy(&w, s, n)
+    if not _LITTLE_ENDIAN:
+        w = _bswap64(w) >> (8 * (8 - n)) if n else 0
+    slot = _name_slot(w, n)
+    if _slot_index[slot] >= 0 and _slot_word[slot] == w and _slot_len[slot] == n:
+        return _COMMON_NAMES[_slot_index[slot]]
     return None
 
 
@@ -65,6 +99,11 @@ cdef object _tape_string(const uint8_t *doc, const tj_json_entry *e, bint is_key
             name = _common_name(s, e.len)
             if name is not None:
                 return name
+        if e.flags & TJ_JSON_F_ASCII:
+            # Validated ASCII: copy straight into a compact str, no decoding.
+            name = PyUnicode_New(e.len, 127)
+            memcpy(PyUnicode_DATA(name), s, e.len)
+            return name
         return PyUnicode_DecodeUTF8(<const char *>s, e.len, NULL)
     # Unescaping never lengthens the text: e.len bytes always suffice.
     if e.len <= sizeof(stack):
@@ -99,7 +138,7 @@ cdef object _tape_value(const uint8_t *doc, const tj_json_entry *tape, uint32_t 
         # Past 18 digits: Python's int(), with its digit limit, as json.loads.
         return int(PyBytes_FromStringAndSize(<const char *>doc + e.pos, e.len))
     if e.type == TJ_JSON_OBJECT:
-        container = PyDict_New()
+        container = _PyDict_NewPresized(e.len)
         n = e.len
         for k in range(n):
             key = _tape_string(doc, &tape[i[0]], True)
