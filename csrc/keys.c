@@ -3,11 +3,47 @@
 
 #include "hmac.h"
 #include "keys.h"
+#include "pkey.h"
 
 struct tj_key {
     tj_family family;
     tj_hmac *hmac;      /* TJ_FAMILY_HMAC */
+    tj_pkey *pkey;      /* TJ_FAMILY_RSA, _EC, _OKP */
 };
+
+static tj_status wrap_pkey(tj_status st, tj_pkey *pk, tj_key **out)
+{
+    if (st != TJ_OK)
+        return st;
+    tj_key *k = OPENSSL_zalloc(sizeof *k);
+    if (!k) {
+        tj_pkey_free(pk);
+        return TJ_ERR_NOMEM;
+    }
+    k->family = tj_pkey_family(pk);
+    k->pkey = pk;
+    *out = k;
+    return TJ_OK;
+}
+
+tj_status tj_key_new_pem(const uint8_t *pem, size_t len, tj_key **out)
+{
+    tj_pkey *pk = NULL;
+    tj_status st = tj_pkey_from_pem(pem, len, &pk);
+    return wrap_pkey(st, pk, out);
+}
+
+tj_status tj_key_new_der(const uint8_t *der, size_t len, tj_key **out)
+{
+    tj_pkey *pk = NULL;
+    tj_status st = tj_pkey_from_der(der, len, &pk);
+    return wrap_pkey(st, pk, out);
+}
+
+int tj_key_bits(const tj_key *key)
+{
+    return key->pkey ? tj_pkey_bits(key->pkey) : 0;
+}
 
 tj_status tj_key_new_hmac(const uint8_t *secret, size_t len, tj_key **out)
 {
@@ -29,6 +65,7 @@ void tj_key_free(tj_key *key)
     if (!key)
         return;
     tj_hmac_free(key->hmac);
+    tj_pkey_free(key->pkey);
     OPENSSL_free(key);
 }
 
@@ -39,6 +76,8 @@ tj_family tj_key_family(const tj_key *key)
 
 int tj_key_supports(const tj_key *key, tj_alg alg)
 {
+    if (key->pkey)
+        return tj_pkey_supports(key->pkey, alg);  /* family and curve */
     return tj_alg_family(alg) == key->family;
 }
 
@@ -57,6 +96,8 @@ tj_status tj_key_verify(const tj_key *key, tj_alg alg, const uint8_t *msg, size_
     switch (key->family) {
     case TJ_FAMILY_HMAC:
         return tj_hmac_verify(key->hmac, hmac_sha(alg), msg, msg_len, sig, sig_len);
+    case TJ_FAMILY_RSA: case TJ_FAMILY_EC: case TJ_FAMILY_OKP:
+        return tj_pkey_verify(key->pkey, alg, msg, msg_len, sig, sig_len);
     default:
         return TJ_ERR_KEY_UNUSABLE;
     }

@@ -20,6 +20,14 @@ typedef struct tj_key tj_key;
 /* An HMAC key for HS256/384/512. */
 tj_status tj_key_new_hmac(const uint8_t *secret, size_t len, tj_key **out);
 
+/* A public-key (RSA, EC, OKP) key from PEM text or DER bytes (see pkey.h for
+ * the forms and the key policy). TJ_ERR_KEY_UNUSABLE when it is neither. */
+tj_status tj_key_new_pem(const uint8_t *pem, size_t len, tj_key **out);
+tj_status tj_key_new_der(const uint8_t *der, size_t len, tj_key **out);
+
+/* RSA modulus bits or curve bits of a public-key key; 0 for HMAC. */
+int tj_key_bits(const tj_key *key);
+
 void tj_key_free(tj_key *key);
 
 tj_family tj_key_family(const tj_key *key);

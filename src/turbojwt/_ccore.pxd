@@ -151,6 +151,9 @@ cdef extern from "keys.h" nogil:
     ctypedef struct tj_key:
         pass
     tj_status tj_key_new_hmac(const uint8_t *secret, size_t len, tj_key **out)
+    tj_status tj_key_new_pem(const uint8_t *pem, size_t len, tj_key **out)
+    tj_status tj_key_new_der(const uint8_t *der, size_t len, tj_key **out)
+    int tj_key_bits(const tj_key *key)
     void tj_key_free(tj_key *key)
     tj_family tj_key_family(const tj_key *key)
     int tj_key_supports(const tj_key *key, tj_alg alg)

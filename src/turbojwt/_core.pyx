@@ -225,6 +225,62 @@ def prepare_hmac_key(key):
 
 
 cdef dict _HMAC_DIGEST_SIZE = {TJ_ALG_HS256: 32, TJ_ALG_HS384: 48, TJ_ALG_HS512: 64}
+cdef dict _FAMILY_NAMES = {TJ_FAMILY_HMAC: "HMAC", TJ_FAMILY_RSA: "RSA", TJ_FAMILY_EC: "EC", TJ_FAMILY_OKP: "OKP"}
+_MIN_RSA_BITS = 2048
+
+
+cdef bytes _cryptography_der(key):
+    """SubjectPublicKeyInfo DER of a ``cryptography`` key object (public half of a private key).
+
+    Only called for objects from the cryptography package, so turbojwt itself
+    never needs cryptography installed.
+    """
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    public = key.public_key() if hasattr(key, "private_bytes") else key
+    return public.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+
+
+def prepare_public_key(key):
+    """Prepare an RSA, EC or OKP key for verification.
+
+    Accepts PEM text (str or bytes: public keys, private keys whose public half
+    is used, certificates), DER bytes, and ``cryptography`` key objects.
+    Raises InvalidKeyError for anything else.
+    """
+    cdef bytes material
+    cdef PreparedKey pk
+    cdef tj_status st
+    cdef bint is_pem
+    if isinstance(key, PreparedKey):
+        return key
+    if type(key).__module__.startswith("cryptography.") and (
+            hasattr(key, "public_bytes") or hasattr(key, "private_bytes")):
+        material = _cryptography_der(key)
+        is_pem = False
+    elif isinstance(key, str):
+        try:
+            material = key.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidKeyError("The key is not encodable as UTF-8") from None
+        is_pem = True
+    elif isinstance(key, bytes):
+        material = bytes(key)
+        is_pem = b"-----BEGIN" in material
+    else:
+        raise InvalidKeyError(f"Expecting a PEM-formatted key, DER bytes or a cryptography key object, not {type(key).__name__}")
+    pk = PreparedKey.__new__(PreparedKey)
+    if is_pem:
+        st = tj_key_new_pem(<const uint8_t *>PyBytes_AS_STRING(material), <size_t>PyBytes_GET_SIZE(material), &pk.key)
+    else:
+        st = tj_key_new_der(<const uint8_t *>PyBytes_AS_STRING(material), <size_t>PyBytes_GET_SIZE(material), &pk.key)
+    if st == TJ_ERR_NOMEM:
+        raise MemoryError()
+    if st != TJ_OK:
+        raise InvalidKeyError("Could not parse the key: not a supported RSA, EC (P-256, P-384, P-521, secp256k1) or Ed25519/Ed448 key in PEM or DER form")
+    pk.family = _FAMILY_NAMES.get(tj_key_family(pk.key), "?")
+    pk.size = tj_key_bits(pk.key)
+    return pk
 
 
 cdef class _AllowedAlg:
@@ -484,10 +540,30 @@ cdef class Verifier:
                             a.weak_key = None
                 else:
                     a.key_error = got
-            elif a.alg != TJ_ALG_NONE:
-                # Asymmetric algorithms arrive with their own issue; until
-                # then they are names the core cannot verify.
-                a.alg = TJ_ALG_UNSUPPORTED
+            elif family != TJ_FAMILY_NONE:
+                if "PKEY" not in prepared:
+                    try:
+                        prepared["PKEY"] = prepare_public_key(key)
+                    except InvalidKeyError as exc:
+                        prepared["PKEY"] = str(exc)
+                got = prepared["PKEY"]
+                if not isinstance(got, PreparedKey):
+                    a.key_error = got
+                elif not tj_key_supports((<PreparedKey>got).key, a.alg):
+                    # Each key serves only its own family and curve: an EC key
+                    # under RS256, or a P-384 key under ES256, is refused here.
+                    a.key_error = f"The {(<PreparedKey>got).family} key cannot be used with {name}"
+                else:
+                    a.key = got
+                    if family == TJ_FAMILY_RSA and a.key.size < _MIN_RSA_BITS:
+                        a.weak_key = (
+                            f"The RSA key is {a.key.size} bits long, which is below the minimum "
+                            f"recommended size of {_MIN_RSA_BITS} bits. See NIST SP 800-131A."
+                        )
+                        if enforce_min_length:
+                            a.key_error = a.weak_key
+                            a.key = None
+                            a.weak_key = None
             if a.weak_key is not None:
                 self._any_weak = True
             self._allowed.append(a)
@@ -706,8 +782,12 @@ cdef Verifier _verifier_for(key, algorithms, options, audience, issuer, subject,
     v = Verifier(key, algorithms, options=options, audience=audience, issuer=issuer,
                  subject=subject, leeway=leeway)
     if len(_verifier_cache) >= VERIFIER_CACHE_SIZE:
-        # Drop the oldest entry (dicts keep insertion order).
-        del _verifier_cache[next(iter(_verifier_cache))]
+        # Drop the oldest entry (dicts keep insertion order). Another thread
+        # may be evicting at the same moment: losing that race is harmless.
+        try:
+            _verifier_cache.pop(next(iter(_verifier_cache)), None)
+        except (RuntimeError, StopIteration):
+            pass
     _verifier_cache[cache_key] = v
     return v
 
