@@ -760,9 +760,32 @@ cdef object _freeze(object value):
     return _UNCACHEABLE
 
 
+cdef inline bint _plain(object value):
+    """None, a str, or a number: hashable, immutable, and equal only when the meaning is equal."""
+    return value is None or type(value) is str or type(value) is int or type(value) is float
+
+
 cdef Verifier _verifier_for(key, algorithms, options, audience, issuer, subject, leeway):
     cdef object cache_key
     cdef Verifier v
+    # Fast path for the common call shape (str/bytes key, list of names, no
+    # options, plain audience/issuer/subject/leeway): a short tuple, no freezing.
+    # Its keys are 6-tuples and the general path's are 8-tuples, so they never collide.
+    if (options is None and (type(key) is str or type(key) is bytes) and type(algorithms) is list
+            and _plain(audience) and _plain(issuer) and _plain(subject) and _plain(leeway)):
+        try:
+            cache_key = (key, tuple(algorithms), audience, issuer, subject, leeway)
+            found = _verifier_cache.get(cache_key)
+        except TypeError:       # an unhashable algorithm name
+            cache_key = None
+            found = None
+        if found is not None:
+            return <Verifier>found
+        if cache_key is not None:
+            v = Verifier(key, algorithms, options=options, audience=audience, issuer=issuer,
+                         subject=subject, leeway=leeway)
+            _remember(cache_key, v)
+            return v
     if isinstance(key, (str, bytes)):
         frozen_key = key
     else:
@@ -781,6 +804,11 @@ cdef Verifier _verifier_for(key, algorithms, options, audience, issuer, subject,
         return <Verifier>found
     v = Verifier(key, algorithms, options=options, audience=audience, issuer=issuer,
                  subject=subject, leeway=leeway)
+    _remember(cache_key, v)
+    return v
+
+
+cdef _remember(object cache_key, Verifier v):
     if len(_verifier_cache) >= VERIFIER_CACHE_SIZE:
         # Drop the oldest entry (dicts keep insertion order). Another thread
         # may be evicting at the same moment: losing that race is harmless.
@@ -789,7 +817,6 @@ cdef Verifier _verifier_for(key, algorithms, options, audience, issuer, subject,
         except (RuntimeError, StopIteration):
             pass
     _verifier_cache[cache_key] = v
-    return v
 
 
 def clear_cache():
