@@ -67,6 +67,8 @@ def extension() -> Extension:
     return Extension(
         "turbojwt._core",
         sources=["src/turbojwt/_core.pyx", *sorted(glob("csrc/*.c"))],
+        # every core header: a change to one rebuilds the extension
+        depends=sorted(glob("csrc/*.h")),
         include_dirs=["csrc", *incs],
         library_dirs=libdirs,
         libraries=libs,

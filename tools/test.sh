@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# turbojwt's test command:  bash tools/test.sh [pytest arguments...]
+#
+# Installs the system packages the build needs if they are missing (apt-get,
+# as root), makes a virtualenv (PYTHON=interpreter, VENV=directory, default
+# .venv), does a regular `pip install '.[test]'` with compiler warnings as
+# errors, and runs pytest on tests/ against the installed extension (never
+# src/). Exits with pytest's status; "no tests collected" (5) is a failure.
+set -euo pipefail
+# shellcheck source=tools/_setup_env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/_setup_env.sh"
+
+export TURBOJWT_WERROR=1
+# tests/conftest.py would otherwise import src/ instead of the installed package
+unset TURBOJWT_TEST_SRC
+tj_system_packages
+tj_venv
+tj_install "[test]"
+tj_check_installed
+
+cd "$TJ_ROOT"
+# Run tests/ unless the arguments name test paths of their own.
+targets=(tests)
+for arg in "$@"; do
+    if [[ "$arg" != -* && -e "${arg%%::*}" ]]; then targets=(); break; fi
+done
+# The plugin fails the run if anything imports turbojwt from src/.
+set +e
+"$TJ_PY" -m pytest -p tools._pytest_installed_guard "${targets[@]}" "$@"
+rc=$?
+set -e
+if [ "$rc" -eq 5 ]; then
+    tj_log "error: pytest collected no tests"
+    exit 1
+fi
+exit "$rc"
