@@ -85,6 +85,10 @@ static tj_status check_aud(const tj_policy *pol, const uint8_t *doc, const tj_js
                            uint32_t at, int *detail)
 {
     const tj_json_entry *aud = at ? &tape[at] : NULL;
+    /* A float's truthiness depends on its value after rounding ("1e-400" is
+     * 0.0, falsy): leave that to Python rather than imitate strtod here. */
+    if (aud && aud->type == TJ_JSON_FLOAT)
+        return TJ_DEFER_CLAIMS;
     int empty = aud == NULL || tj_json_falsy(doc, aud);
     if (!(pol->flags & TJ_AUDIENCE_SET))
         return empty ? TJ_OK : TJ_ERR_AUD_UNEXPECTED;

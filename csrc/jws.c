@@ -137,6 +137,15 @@ static tj_status parse_object(const uint8_t *doc, size_t len, tj_json_entry *ent
         *detail = (int)js;
         return json_err;
     }
+    /* json.loads refuses integers longer than Python's digit limit; so do we,
+     * whether or not the caller ever asks for the value. */
+    for (uint32_t i = 0; i < tape.count; i++) {
+        if (entries[i].type == TJ_JSON_INT && entries[i].len > TJ_MAX_INT_DIGITS
+            && entries[i].len - (doc[entries[i].pos] == '-') > TJ_MAX_INT_DIGITS) {
+            *detail = (int)TJ_JSON_ERR_TOO_LARGE;
+            return json_err;
+        }
+    }
     *used = tape.count;
     return entries[0].type == TJ_JSON_OBJECT ? TJ_OK : not_object;
 }

@@ -152,7 +152,9 @@ cdef object _exception_for(Verifier v, tj_decoded *res, const tj_json_entry *tap
         if res.detail == TJ_CLAIM_AUD:
             return MissingRequiredClaimError("aud")
         return MissingRequiredClaimError(v._require[res.detail])
-    if st == TJ_ERR_KEY_UNUSABLE and res.alg_index >= 0:
+    if (st == TJ_ERR_KEY_UNUSABLE or st == TJ_ERR_SIGNATURE) and res.alg_index >= 0:
+        # A key the algorithm cannot use is reported as such, even for "none"
+        # (which never verifies anyway), as PyJWT prepares the key first.
         err = v._key_errors[res.alg_index]
         if err is not None:
             return InvalidKeyError(err)
@@ -206,14 +208,24 @@ def _to_bytes(key):
     )
 
 
+def _is_der_key(bytes material):
+    """Do these bytes parse as a DER public key, private key or certificate (per OpenSSL)?"""
+    cdef tj_key *k = NULL
+    cdef tj_status st = tj_key_new_der(<const uint8_t *>PyBytes_AS_STRING(material),
+                                       <size_t>PyBytes_GET_SIZE(material), &k)
+    tj_key_free(k)
+    return st == TJ_OK
+
+
 def prepare_hmac_key(key):
     """Prepare an HMAC secret (str or bytes) for HS256/HS384/HS512.
 
-    Refuses an empty secret and anything that looks like public-key material
-    (PEM, SSH, JWK): see turbojwt._hmac_guard. Raises InvalidKeyError.
+    Refuses an empty secret and anything that is public-key material (PEM,
+    SSH, DER keys and certificates, JWK): see turbojwt._hmac_guard. Raises
+    InvalidKeyError.
     """
     cdef bytes secret = _to_bytes(key)
-    _check_hmac_secret(secret)
+    _check_hmac_secret(secret, _is_der_key)
     cdef PreparedKey pk = PreparedKey.__new__(PreparedKey)
     cdef tj_status st = tj_key_new_hmac(<const uint8_t *>PyBytes_AS_STRING(secret),
                                         <size_t>PyBytes_GET_SIZE(secret), &pk.key)
@@ -540,6 +552,9 @@ cdef class Verifier:
                             a.weak_key = None
                 else:
                     a.key_error = got
+            elif a.alg == TJ_ALG_NONE:
+                if not (key is None or (isinstance(key, str) and key == "")):
+                    a.key_error = 'When alg = "none", key value must be None.'
             elif family != TJ_FAMILY_NONE:
                 if "PKEY" not in prepared:
                     try:
@@ -683,7 +698,7 @@ cdef object _run(Verifier v, object jwt, object detached, int mode):
         if v._any_weak and res.alg_index >= 0:
             weak = (<_AllowedAlg>v._allowed[res.alg_index]).weak_key
             if weak is not None:
-                _warnings.warn(weak, InsecureKeyLengthWarning, stacklevel=3)
+                _warnings.warn(weak, InsecureKeyLengthWarning, stacklevel=1)
 
         if res.status == TJ_OK and mode == MODE_CLAIMS:
             try:
@@ -694,7 +709,10 @@ cdef object _run(Verifier v, object jwt, object detached, int mode):
         if res.status != TJ_OK and res.status != TJ_DEFER_CLAIMS:
             raise _exception_for(v, &res, ws.tape)
 
-        header = _tape_object(res.header, ws.tape)
+        try:
+            header = _tape_object(res.header, ws.tape)
+        except ValueError as exc:
+            raise DecodeError(f"Invalid header string: {exc}") from None
         if mode == MODE_HEADER:
             return header
         try:

@@ -34,11 +34,9 @@ _SSH_PREFIXES = (
 
 def _looks_like_jwk(secret: bytes) -> bool:
     """Does the secret parse as JSON holding a JWK ("kty") anywhere?"""
-    head = secret.lstrip(b" \t\r\n")
-    if not head[:1] in (b"{", b"["):
-        return False
     try:
-        # Integers are irrelevant here; parsing them could be slow (digit limit).
+        # json.loads(bytes) detects UTF-8 with a BOM and UTF-16/32 as PyJWT's
+        # check does. Integers are irrelevant; parsing them could be slow.
         doc: Any = json.loads(secret, parse_int=lambda _: 0)
     except RecursionError:
         # Too deep to parse: a JSON-shaped secret is refused either way.
