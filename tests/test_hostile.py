@@ -22,6 +22,7 @@ import warnings
 import jwt as pyjwt
 import pytest
 import turbojwt
+from _compare import canon
 
 KEY = b"hostile-test-key-0123456789abcde"  # 32 bytes
 ALGS = ["HS256"]
@@ -51,16 +52,6 @@ def sign_segments(header_seg: str, payload_seg: str, key: bytes = KEY) -> str:
     """A token whose signature is correct for exactly these (possibly odd) segments."""
     signing_input = f"{header_seg}.{payload_seg}"
     return f"{signing_input}.{hs256(signing_input.encode(), key)}"
-
-
-def canon(value):
-    if isinstance(value, dict):
-        return ("dict", [(k, canon(v)) for k, v in value.items()])
-    if isinstance(value, list):
-        return ("list", [canon(v) for v in value])
-    if isinstance(value, float):
-        return ("float", repr(value))  # tells -0.0 from 0.0, and nan equals nan
-    return (type(value).__name__, value)
 
 
 def outcome(call):

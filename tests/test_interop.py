@@ -16,6 +16,7 @@ import warnings
 import jwt as pyjwt
 import pytest
 import turbojwt
+from _compare import canon
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,16 +26,6 @@ KEYS = {
     "HS512": b"interop-key-512-0123456789abcdef0123456789abcdef0123456789abcdef",
 }
 REGISTERED = {"exp", "nbf", "iat", "iss", "aud", "sub", "jti"}
-
-
-def canon(value):
-    if isinstance(value, dict):
-        return ("dict", [(k, canon(v)) for k, v in value.items()])
-    if isinstance(value, list):
-        return ("list", [canon(v) for v in value])
-    if isinstance(value, float):
-        return ("float", repr(value))  # tells -0.0 from 0.0, and nan equals nan
-    return (type(value).__name__, value)
 
 
 def outcome(call):
