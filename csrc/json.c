@@ -203,16 +203,16 @@ bad_utf8:
     while ((p) < (end) && (cc_tab[*(p)] & CC_WS)) \
         (p)++
 
-/* Write one tape entry at w and advance w (one struct store, which compilers
- * merge into two wide stores). */
+/* Write one whole tape entry at w (reserved always 0) and advance w. */
 #define PUT(t, f, l, o) \
     (*w++ = (tj_json_entry){(uint8_t)(t), (uint8_t)(f), 0, (uint32_t)(l), (uint32_t)(o)})
 
 /*
  * Contract in json.h. Implementation notes: the tape is written through a
- * pointer w bounded by wend, and the innermost open container is the pointer
- * cur (NULL at top level), to keep the hot state in registers; the remaining
- * depth counts down from max_depth.
+ * pointer w bounded by wend and the innermost open container is the pointer
+ * cur (NULL at top level), which keeps the live state of the loop small; the
+ * remaining depth counts down from max_depth. max_depth 0 allows no container
+ * at all, only a scalar document.
  */
 tj_json_status tj_json_parse(const uint8_t *doc, size_t len, tj_json_tape *tape,
                              unsigned max_depth, size_t *err_pos)
