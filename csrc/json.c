@@ -349,6 +349,13 @@ value: /* p < end, on the first byte of a value */
                 p++;
             type = TJ_JSON_FLOAT;
         }
+        /* json.loads refuses integers past Python's digit limit; refuse them
+         * here so no caller ever meets one, converted or not. */
+        if (type == TJ_JSON_INT && (size_t)(p - start) - (*start == '-') > TJ_JSON_MAX_INT_DIGITS) {
+            st = TJ_JSON_ERR_TOO_LARGE;
+            p = start;
+            goto fail;
+        }
         PUT(type, 0, p - start, start - doc);
         goto after_value;
     }
@@ -468,7 +475,7 @@ const char *tj_json_status_message(tj_json_status st)
     case TJ_JSON_ERR_ESCAPE: return "invalid escape or lone surrogate in JSON string";
     case TJ_JSON_ERR_CONTROL: return "control character in JSON string";
     case TJ_JSON_ERR_DEPTH: return "JSON nested too deeply";
-    case TJ_JSON_ERR_TOO_LARGE: return "JSON document too large";
+    case TJ_JSON_ERR_TOO_LARGE: return "JSON document or number too large";
     case TJ_JSON_ERR_EMPTY: return "empty JSON document";
     }
     return "unknown JSON status";

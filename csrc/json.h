@@ -17,6 +17,9 @@
  *   - NaN, Infinity and -Infinity are refused (json.loads accepts them).
  *   - Control characters below 0x20 inside strings are refused (as json.loads does).
  *   - Nesting deeper than max_depth is refused.
+ *   - An integer of more than TJ_JSON_MAX_INT_DIGITS digits is refused
+ *     (TJ_JSON_ERR_TOO_LARGE), as json.loads refuses it under Python's default
+ *     int_max_str_digits.
  * The whole document must be one value, with only JSON whitespace around it.
  */
 #ifndef TJ_JSON_H
@@ -24,6 +27,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+/* Longest integer literal accepted, in digits: Python's default int max_str_digits. */
+#define TJ_JSON_MAX_INT_DIGITS 4300u
 
 typedef enum {
     TJ_JSON_NULL = 1,
@@ -61,7 +67,7 @@ typedef enum {
     TJ_JSON_ERR_ESCAPE,     /* bad escape, or a \u escape that is a lone surrogate */
     TJ_JSON_ERR_CONTROL,    /* raw control character in a string */
     TJ_JSON_ERR_DEPTH,      /* nesting deeper than max_depth */
-    TJ_JSON_ERR_TOO_LARGE,  /* more values than the tape holds, or document over 4 GiB */
+    TJ_JSON_ERR_TOO_LARGE,  /* more values than the tape holds, an integer of too many digits, or document over 4 GiB */
     TJ_JSON_ERR_EMPTY       /* nothing but whitespace */
 } tj_json_status;
 

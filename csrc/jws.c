@@ -137,15 +137,6 @@ static tj_status parse_object(const uint8_t *doc, size_t len, tj_json_entry *ent
         *detail = (int)js;
         return json_err;
     }
-    /* json.loads refuses integers longer than Python's digit limit; so do we,
-     * whether or not the caller ever asks for the value. */
-    for (uint32_t i = 0; i < tape.count; i++) {
-        if (entries[i].type == TJ_JSON_INT && entries[i].len > TJ_MAX_INT_DIGITS
-            && entries[i].len - (doc[entries[i].pos] == '-') > TJ_MAX_INT_DIGITS) {
-            *detail = (int)TJ_JSON_ERR_TOO_LARGE;
-            return json_err;
-        }
-    }
     *used = tape.count;
     return entries[0].type == TJ_JSON_OBJECT ? TJ_OK : not_object;
 }
@@ -186,7 +177,6 @@ void tj_decode(const tj_policy *pol, const uint8_t *token, size_t len,
                       TJ_ERR_HEADER_NOT_OBJECT, &out->detail);
     if (st != TJ_OK)
         FAIL(st);
-    out->header_parsed = 1;
     header_params hp;
     st = scan_header(out->header, ws->tape, 0, &hp);
     if (st != TJ_OK)
@@ -263,7 +253,6 @@ void tj_decode(const tj_policy *pol, const uint8_t *token, size_t len,
                       TJ_ERR_PAYLOAD_JSON, TJ_ERR_PAYLOAD_NOT_OBJECT, &out->detail);
     if (st != TJ_OK)
         FAIL(st);
-    out->payload_parsed = 1;
 
     /* 6. registered claims */
     if (pol->flags & TJ_CLAIMS_IN_PYTHON)

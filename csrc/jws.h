@@ -91,7 +91,6 @@ typedef struct {
                                         JSON errors: tj_json_status */
     const uint8_t *header;           /* decoded header JSON */
     size_t header_len;
-    uint32_t header_root;            /* tape index of the header object */
     const uint8_t *payload;          /* payload bytes (decoded, or the detached payload) */
     size_t payload_len;
     uint32_t payload_root;           /* tape index where the payload's tape starts (its object is
@@ -99,8 +98,6 @@ typedef struct {
     const uint8_t *signature;
     size_t signature_len;
     int alg_index;                   /* index into policy->algs that verified, or -1 */
-    int payload_parsed;              /* payload tape is valid */
-    int header_parsed;               /* header tape is valid */
 } tj_decoded;
 
 /*

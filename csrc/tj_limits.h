@@ -17,8 +17,4 @@
 /* Most parameters in a JOSE header (duplicate detection is quadratic in this). */
 #define TJ_MAX_HEADER_PARAMS 64u
 
-/* Longest integer literal accepted in a header or payload: Python's default
- * int max_str_digits, so a number json.loads would refuse is refused too. */
-#define TJ_MAX_INT_DIGITS 4300u
-
 #endif

@@ -210,15 +210,12 @@ cdef extern from "jws.h" nogil:
         int detail
         const uint8_t *header
         size_t header_len
-        uint32_t header_root
         const uint8_t *payload
         size_t payload_len
         uint32_t payload_root
         const uint8_t *signature
         size_t signature_len
         int alg_index
-        int payload_parsed
-        int header_parsed
     void tj_decode(const tj_policy *policy, const uint8_t *token, size_t len,
                    const uint8_t *detached, size_t detached_len, double now,
                    tj_workspace *ws, tj_decoded *out)

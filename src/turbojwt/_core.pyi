@@ -8,7 +8,6 @@ DEFAULT_MAX_TOKEN_LENGTH: Final[int]
 DEFAULT_OPTIONS: Final[dict[str, Any]]
 
 def merge_options(options: Mapping[str, Any] | None = ...) -> dict[str, Any]: ...
-def status_names() -> dict[int, type[Exception]]: ...
 
 class PreparedKey:
     """Key material parsed once into the C core's form, bound to one family."""

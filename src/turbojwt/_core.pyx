@@ -136,11 +136,6 @@ cdef dict _STATUS_EXCEPTION = {
 }
 
 
-def status_names():
-    """Map of every core status code to its exception class (for tests and docs)."""
-    return dict(_STATUS_EXCEPTION)
-
-
 cdef object _exception_for(Verifier v, tj_decoded *res, const tj_json_entry *tape):
     """The exception instance for a failed decode (cold path)."""
     cdef tj_status st = res.status
@@ -155,7 +150,7 @@ cdef object _exception_for(Verifier v, tj_decoded *res, const tj_json_entry *tap
     if (st == TJ_ERR_KEY_UNUSABLE or st == TJ_ERR_SIGNATURE) and res.alg_index >= 0:
         # A key the algorithm cannot use is reported as such, even for "none"
         # (which never verifies anyway), as PyJWT prepares the key first.
-        err = v._key_errors[res.alg_index]
+        err = (<_AllowedAlg>v._allowed[res.alg_index]).key_error
         if err is not None:
             return InvalidKeyError(err)
     if st == TJ_ERR_HEADER_JSON or st == TJ_ERR_PAYLOAD_JSON:
@@ -295,9 +290,27 @@ def prepare_public_key(key):
     return pk
 
 
+cdef object _weak_key_message(tj_alg alg, PreparedKey key):
+    """The InsecureKeyLengthWarning text when key is below alg's recommended size, else None."""
+    cdef int minimum
+    if tj_alg_family(alg) == TJ_FAMILY_HMAC:
+        minimum = _HMAC_DIGEST_SIZE[alg]
+        if key.size < minimum:
+            return (
+                f"The HMAC key is {key.size} bytes long, which is below the minimum "
+                f"recommended length of {minimum} bytes for SHA{minimum * 8}. "
+                "See RFC 7518 Section 3.2."
+            )
+    elif tj_alg_family(alg) == TJ_FAMILY_RSA and key.size < _MIN_RSA_BITS:
+        return (
+            f"The RSA key is {key.size} bits long, which is below the minimum "
+            f"recommended size of {_MIN_RSA_BITS} bits. See NIST SP 800-131A."
+        )
+    return None
+
+
 cdef class _AllowedAlg:
     """One algorithm of a Verifier's allow-list, with its key or the reason it has none."""
-    cdef str name
     cdef bytes name_utf8
     cdef tj_alg alg
     cdef PreparedKey key
@@ -345,7 +358,6 @@ cdef class Verifier:
     cdef list _allowed             # [_AllowedAlg]
     cdef list _keep                # bytes objects the C policy points into
     cdef list _require
-    cdef list _key_errors
     cdef bint _python_claims
     cdef bint _release_gil
     cdef bint _any_weak
@@ -414,7 +426,6 @@ cdef class Verifier:
         else:
             self.algorithms = tuple(algorithms or ())
             self._allowed = []
-            self._key_errors = []
         if self._python_claims:
             flags |= TJ_CLAIMS_IN_PYTHON
 
@@ -516,52 +527,30 @@ cdef class Verifier:
             algorithms = [algorithms]
         self.algorithms = tuple(algorithms)
         self._allowed = []
-        self._key_errors = []
         self._any_weak = False
         self._release_gil = False
         for name in self.algorithms:
             if not isinstance(name, str):
                 continue        # never equal to a header's alg string
             a = _AllowedAlg.__new__(_AllowedAlg)
-            a.name = name
             a.name_utf8 = name.encode("utf-8", "surrogatepass")
             a.alg = tj_alg_from_name(a.name_utf8, len(a.name_utf8))
             a.key = None
             a.key_error = None
             a.weak_key = None
             family = tj_alg_family(a.alg)
-            if family == TJ_FAMILY_HMAC:
-                if "HMAC" not in prepared:
-                    try:
-                        prepared["HMAC"] = prepare_hmac_key(key)
-                    except InvalidKeyError as exc:
-                        prepared["HMAC"] = str(exc)
-                got = prepared["HMAC"]
-                if isinstance(got, PreparedKey):
-                    a.key = got
-                    minimum = _HMAC_DIGEST_SIZE[a.alg]
-                    if a.key.size < minimum:
-                        a.weak_key = (
-                            f"The HMAC key is {a.key.size} bytes long, which is below the minimum "
-                            f"recommended length of {minimum} bytes for SHA{minimum * 8}. "
-                            "See RFC 7518 Section 3.2."
-                        )
-                        if enforce_min_length:
-                            a.key_error = a.weak_key
-                            a.key = None
-                            a.weak_key = None
-                else:
-                    a.key_error = got
-            elif a.alg == TJ_ALG_NONE:
+            if a.alg == TJ_ALG_NONE:
                 if not (key is None or (isinstance(key, str) and key == "")):
                     a.key_error = 'When alg = "none", key value must be None.'
             elif family != TJ_FAMILY_NONE:
-                if "PKEY" not in prepared:
+                # One parse per kind of key, shared by every algorithm it may serve.
+                kind = "HMAC" if family == TJ_FAMILY_HMAC else "PKEY"
+                if kind not in prepared:
                     try:
-                        prepared["PKEY"] = prepare_public_key(key)
+                        prepared[kind] = prepare_hmac_key(key) if kind == "HMAC" else prepare_public_key(key)
                     except InvalidKeyError as exc:
-                        prepared["PKEY"] = str(exc)
-                got = prepared["PKEY"]
+                        prepared[kind] = str(exc)
+                got = prepared[kind]
                 if not isinstance(got, PreparedKey):
                     a.key_error = got
                 elif not tj_key_supports((<PreparedKey>got).key, a.alg):
@@ -570,19 +559,12 @@ cdef class Verifier:
                     a.key_error = f"The {(<PreparedKey>got).family} key cannot be used with {name}"
                 else:
                     a.key = got
-                    if family == TJ_FAMILY_RSA and a.key.size < _MIN_RSA_BITS:
-                        a.weak_key = (
-                            f"The RSA key is {a.key.size} bits long, which is below the minimum "
-                            f"recommended size of {_MIN_RSA_BITS} bits. See NIST SP 800-131A."
-                        )
-                        if enforce_min_length:
-                            a.key_error = a.weak_key
-                            a.key = None
-                            a.weak_key = None
+                    a.weak_key = _weak_key_message(a.alg, a.key)
+                    if a.weak_key is not None and enforce_min_length:
+                        a.key_error, a.key, a.weak_key = a.weak_key, None, None
             if a.weak_key is not None:
                 self._any_weak = True
             self._allowed.append(a)
-            self._key_errors.append(a.key_error)
         self.c_algs = <tj_allowed_alg *>malloc(sizeof(tj_allowed_alg) * (len(self._allowed) + 1))
         if self.c_algs == NULL:
             raise MemoryError()

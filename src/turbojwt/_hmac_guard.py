@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from .exceptions import InvalidKeyError
@@ -55,7 +56,7 @@ def _looks_like_jwk(secret: bytes) -> bool:
     return False
 
 
-def check_hmac_secret(secret: bytes, der_key_check: Any = None) -> None:
+def check_hmac_secret(secret: bytes, der_key_check: Callable[[bytes], bool] | None = None) -> None:
     """Raise InvalidKeyError unless ``secret`` may serve as an HMAC key.
 
     ``der_key_check`` (bytes -> bool) says whether bytes are a DER public key,
