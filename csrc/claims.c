@@ -16,18 +16,28 @@ int tj_json_falsy(const uint8_t *doc, const tj_json_entry *e)
 enum { C_IAT, C_NBF, C_EXP, C_ISS, C_AUD, C_SUB, C_JTI, C_COUNT };
 static const char claim_names[C_COUNT][4] = {"iat", "nbf", "exp", "iss", "aud", "sub", "jti"};
 
+#define NAME3(a, b, c) ((uint32_t)(uint8_t)(a) | (uint32_t)(uint8_t)(b) << 8 | (uint32_t)(uint8_t)(c) << 16)
+
 /* Which registered claim a member name is, or C_COUNT. All seven names are
- * three ASCII letters, so an unescaped name of another length is none of them. */
+ * three ASCII letters, so an unescaped name of another length is none of them,
+ * and a three-letter one is matched as one integer (this runs for every
+ * member of every payload, so no memcmp calls). */
 static int claim_of(const uint8_t *doc, const tj_json_entry *key)
 {
     if (!(key->flags & TJ_JSON_F_ESCAPED)) {
         if (key->len != 3)
             return C_COUNT;
         const uint8_t *s = doc + key->pos;
-        for (int c = 0; c < C_COUNT; c++)
-            if (memcmp(s, claim_names[c], 3) == 0)
-                return c;
-        return C_COUNT;
+        switch (NAME3(s[0], s[1], s[2])) {
+        case NAME3('i', 'a', 't'): return C_IAT;
+        case NAME3('n', 'b', 'f'): return C_NBF;
+        case NAME3('e', 'x', 'p'): return C_EXP;
+        case NAME3('i', 's', 's'): return C_ISS;
+        case NAME3('a', 'u', 'd'): return C_AUD;
+        case NAME3('s', 'u', 'b'): return C_SUB;
+        case NAME3('j', 't', 'i'): return C_JTI;
+        default: return C_COUNT;
+        }
     }
     for (int c = 0; c < C_COUNT; c++)
         if (tj_json_str_eq(doc, key, claim_names[c], 3))
