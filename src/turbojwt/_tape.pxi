@@ -28,10 +28,26 @@ cdef extern from *:
     #else
     #define TJ_LITTLE_ENDIAN 1
     #endif
-    static inline uint64_t tj_bswap64(uint64_t v) { return __builtin_bswap64(v); }
+    #include <string.h>
+    /* The n bytes at s (1 <= n <= 8) as a little-endian word, read with
+     * fixed-size loads only: copying n bytes into a stack word and reading it
+     * back stalls the CPU on store-to-load forwarding, once per claim name. */
+    static inline uint64_t tj_name_word(const uint8_t *s, uint32_t n) {
+        if (n >= 4) {
+            uint32_t lo, hi;
+            memcpy(&lo, s, 4);
+            memcpy(&hi, s + n - 4, 4);
+    #if !TJ_LITTLE_ENDIAN
+            lo = __builtin_bswap32(lo);
+            hi = __builtin_bswap32(hi);
+    #endif
+            /* The loads overlap when n < 8; shared bytes are equal, so OR is exact. */
+            return (uint64_t)lo | ((uint64_t)hi << (8 * (n - 4)));
+        }
+        return (uint64_t)s[0] | ((uint64_t)s[n >> 1] << (8 * (n >> 1))) | ((uint64_t)s[n - 1] << (8 * (n - 1)));
+    }
     """
-    const int _LITTLE_ENDIAN "TJ_LITTLE_ENDIAN"
-    uint64_t _bswap64 "tj_bswap64"(uint64_t v)
+    uint64_t _name_word "tj_name_word"(const uint8_t *s, uint32_t n) noexcept
 
 
 # Claim and header names that nearly every token carries: one shared str
@@ -48,7 +64,7 @@ cdef uint32_t _slot_len[64]
 cdef int _slot_index[64]
 
 
-cdef inline uint32_t _name_slot(uint64_t w, uint32_t n):
+cdef inline uint32_t _name_slot(uint64_t w, uint32_t n) noexcept:
     return <uint32_t>(((w ^ n) * <uint64_t>0x9E3779B97F4A7C15) >> 58)
 
 
@@ -75,13 +91,11 @@ _init_common_names()
 
 cdef inline object _common_name(const uint8_t *s, uint32_t n):
     """The shared str for a common, unescaped name, or None."""
-    cdef uint64_t w = 0
+    cdef uint64_t w
     cdef uint32_t slot
-    if n > 8:
+    if n > 8 or n == 0:
         return None
-    memcpy(&w, s, n)
-    if not _LITTLE_ENDIAN:
-        w = _bswap64(w) >> (8 * (8 - n)) if n else 0
+    w = _name_word(s, n)
     slot = _name_slot(w, n)
     if _slot_index[slot] >= 0 and _slot_word[slot] == w and _slot_len[slot] == n:
         return _COMMON_NAMES[_slot_index[slot]]
