@@ -36,6 +36,28 @@ static int is_false(const tj_json_entry *tape, uint32_t i)
     return i != 0 && tape[i].type == TJ_JSON_FALSE;
 }
 
+/* Where in hp a header member named by key belongs, or NULL. Unescaped names
+ * (nearly all) are matched by length and bytes without a call per name. */
+static uint32_t *header_param_slot(const uint8_t *doc, const tj_json_entry *key, header_params *hp)
+{
+    if (!(key->flags & TJ_JSON_F_ESCAPED)) {
+        const uint8_t *s = doc + key->pos;
+        if (key->len == 3) {
+            if (s[0] == 'a' && s[1] == 'l' && s[2] == 'g') return &hp->alg;
+            if (s[0] == 'k' && s[1] == 'i' && s[2] == 'd') return &hp->kid;
+            if (s[0] == 'b' && s[1] == '6' && s[2] == '4') return &hp->b64;
+        } else if (key->len == 4 && memcmp(s, "crit", 4) == 0) {
+            return &hp->crit;
+        }
+        return NULL;
+    }
+    if (tj_json_str_eq(doc, key, "alg", 3)) return &hp->alg;
+    if (tj_json_str_eq(doc, key, "kid", 3)) return &hp->kid;
+    if (tj_json_str_eq(doc, key, "crit", 4)) return &hp->crit;
+    if (tj_json_str_eq(doc, key, "b64", 3)) return &hp->b64;
+    return NULL;
+}
+
 /* Walk the header object: refuse duplicate names, find the parameters we read. */
 static tj_status scan_header(const uint8_t *doc, const tj_json_entry *tape, uint32_t root,
                              header_params *hp)
@@ -56,14 +78,9 @@ static tj_status scan_header(const uint8_t *doc, const tj_json_entry *tape, uint
                 return TJ_ERR_HEADER_DUPLICATE;
         keys[m] = i;
         uint32_t value = i + 1u;
-        if (tj_json_str_eq(doc, key, "alg", 3))
-            hp->alg = value;
-        else if (tj_json_str_eq(doc, key, "kid", 3))
-            hp->kid = value;
-        else if (tj_json_str_eq(doc, key, "crit", 4))
-            hp->crit = value;
-        else if (tj_json_str_eq(doc, key, "b64", 3))
-            hp->b64 = value;
+        uint32_t *slot = header_param_slot(doc, key, hp);
+        if (slot)
+            *slot = value;
         i = tj_json_skip(tape, value);
     }
     return TJ_OK;
@@ -101,10 +118,32 @@ static int crit_lists_b64(const uint8_t *doc, const tj_json_entry *tape, const h
     return 0;
 }
 
+/* The key of the set that the token's kid names (or the only key, for a token
+ * without kid). Keys and URLs in the header (jwk, jku, x5u, x5c) are never read. */
+static tj_status select_key(const tj_policy *pol, const uint8_t *doc, const tj_json_entry *tape,
+                            const header_params *hp, tj_decoded *out)
+{
+    if (hp->kid == 0) {
+        if (pol->n_keys != 1)
+            return TJ_ERR_KID_MISSING;
+        out->key_index = 0;
+        return TJ_OK;
+    }
+    for (size_t k = 0; k < pol->n_keys; k++) {
+        const tj_str *kid = &pol->keys[k].kid;
+        if (kid->ptr && tj_json_str_eq(doc, &tape[hp->kid], kid->ptr, kid->len)) {
+            out->key_index = (int)k;
+            return TJ_OK;
+        }
+    }
+    out->detail = (int)hp->kid;
+    return TJ_ERR_KID_UNKNOWN;
+}
+
 /* Pick the allowed algorithm the header names and verify with its key. */
 static tj_status verify_signature(const tj_policy *pol, const uint8_t *doc, const tj_json_entry *tape,
                                   const header_params *hp, const uint8_t *msg, size_t msg_len,
-                                  const uint8_t *sig, size_t sig_len, int *alg_index)
+                                  const uint8_t *sig, size_t sig_len, tj_decoded *out)
 {
     if (hp->alg == 0)
         return TJ_ERR_ALG_MISSING;
@@ -116,11 +155,28 @@ static tj_status verify_signature(const tj_policy *pol, const uint8_t *doc, cons
         const tj_allowed_alg *al = &pol->algs[a];
         if (!tj_json_str_eq(doc, alg, al->name.ptr, al->name.len))
             continue;
-        *alg_index = (int)a;
+        out->alg_index = (int)a;
         if (al->alg == TJ_ALG_UNSUPPORTED)
             return TJ_ERR_ALG_UNSUPPORTED;
         if (al->alg == TJ_ALG_NONE)
             return TJ_ERR_SIGNATURE;  /* "none" never verifies */
+        if (pol->n_keys) {
+            tj_status st = select_key(pol, doc, tape, hp, out);
+            if (st != TJ_OK)
+                return st;
+            /* The allowed algorithm must also be one this key serves. */
+            const tj_set_key *key = &pol->keys[out->key_index];
+            out->alg_index = -1;
+            for (size_t i = 0; i < key->n_algs; i++) {
+                if (key->algs[i].alg == al->alg) {
+                    out->alg_index = (int)i;
+                    al = &key->algs[i];
+                    break;
+                }
+            }
+            if (out->alg_index < 0)
+                return TJ_ERR_KEY_UNUSABLE;
+        }
         if (al->key == NULL)
             return TJ_ERR_KEY_UNUSABLE;
         return tj_key_verify(al->key, al->alg, msg, msg_len, sig, sig_len);
@@ -147,6 +203,7 @@ void tj_decode(const tj_policy *pol, const uint8_t *token, size_t len,
 {
     memset(out, 0, sizeof *out);
     out->alg_index = -1;
+    out->key_index = -1;
     tj_status st;
 #define FAIL(s) do { out->status = (s); return; } while (0)
 
@@ -238,7 +295,7 @@ void tj_decode(const tj_policy *pol, const uint8_t *token, size_t len,
     /* 4. signature */
     if (pol->flags & TJ_VERIFY_SIGNATURE) {
         st = verify_signature(pol, out->header, tape, &hp, msg, msg_len, out->signature,
-                              out->signature_len, &out->alg_index);
+                              out->signature_len, out);
         if (st != TJ_OK)
             FAIL(st);
     }

@@ -38,6 +38,13 @@ typedef struct {
     const tj_key *key;   /* prepared key for alg, or NULL when the key cannot serve alg */
 } tj_allowed_alg;
 
+/* One key of a key set (a JWKS): the token's kid selects it. */
+typedef struct {
+    tj_str kid;                  /* ptr NULL for a key without a kid */
+    const tj_allowed_alg *algs;  /* the algorithms this key verifies (a subset of the allow-list) */
+    size_t n_algs;
+} tj_set_key;
+
 /* policy flags */
 #define TJ_VERIFY_SIGNATURE 0x0001u
 #define TJ_VERIFY_EXP       0x0002u
@@ -61,8 +68,10 @@ typedef struct {
     unsigned flags;
     double leeway;                   /* seconds */
     size_t max_token_len;            /* bytes, detached payload included */
-    const tj_allowed_alg *algs;
+    const tj_allowed_alg *algs;      /* the allow-list; with a key set, its keys are unused */
     size_t n_algs;
+    const tj_set_key *keys;          /* a key set, or NULL: the key then comes with algs[] */
+    size_t n_keys;
     const tj_str *audience;          /* expected audiences (one for a string) */
     size_t n_audience;
     const tj_str *issuers;           /* accepted issuers (one for a string) */
@@ -97,7 +106,9 @@ typedef struct {
                                         entry 0 of that tape; its indices are relative to it) */
     const uint8_t *signature;
     size_t signature_len;
-    int alg_index;                   /* index into policy->algs that verified, or -1 */
+    int alg_index;                   /* index into the algs[] that served the token (the key's
+                                        own list with a key set, else policy->algs), or -1 */
+    int key_index;                   /* index into policy->keys, or -1 */
 } tj_decoded;
 
 /*

@@ -11,10 +11,12 @@ struct tj_key {
     tj_pkey *pkey;      /* TJ_FAMILY_RSA, _EC, _OKP */
 };
 
-static tj_status wrap_pkey(tj_status st, tj_pkey *pk, tj_key **out)
+tj_status tj_key_adopt(tj_status st, tj_pkey *pk, tj_key **out)
 {
-    if (st != TJ_OK)
+    if (st != TJ_OK) {
+        tj_pkey_free(pk);
         return st;
+    }
     tj_key *k = OPENSSL_zalloc(sizeof *k);
     if (!k) {
         tj_pkey_free(pk);
@@ -30,14 +32,14 @@ tj_status tj_key_new_pem(const uint8_t *pem, size_t len, tj_key **out)
 {
     tj_pkey *pk = NULL;
     tj_status st = tj_pkey_from_pem(pem, len, &pk);
-    return wrap_pkey(st, pk, out);
+    return tj_key_adopt(st, pk, out);
 }
 
 tj_status tj_key_new_der(const uint8_t *der, size_t len, tj_key **out)
 {
     tj_pkey *pk = NULL;
     tj_status st = tj_pkey_from_der(der, len, &pk);
-    return wrap_pkey(st, pk, out);
+    return tj_key_adopt(st, pk, out);
 }
 
 int tj_key_bits(const tj_key *key)

@@ -25,6 +25,13 @@ tj_status tj_key_new_hmac(const uint8_t *secret, size_t len, tj_key **out);
 tj_status tj_key_new_pem(const uint8_t *pem, size_t len, tj_key **out);
 tj_status tj_key_new_der(const uint8_t *der, size_t len, tj_key **out);
 
+struct tj_pkey;
+
+/* Wrap a prepared public-key key (pkey.h) as a tj_key, taking ownership of it
+ * whatever the outcome. Pass the constructor's status: a failure is returned
+ * as is (with pk NULL), so calls chain: tj_key_adopt(tj_pkey_from_...(), pk, &k). */
+tj_status tj_key_adopt(tj_status st, struct tj_pkey *pk, tj_key **out);
+
 /* RSA modulus bits or curve bits of a public-key key; 0 for HMAC. */
 int tj_key_bits(const tj_key *key);
 

@@ -27,6 +27,8 @@ const char *tj_status_message(tj_status status)
     case TJ_ERR_CRIT_UNSUPPORTED: return "Unsupported critical extension";
     case TJ_ERR_CRIT_MISSING: return "Critical extension is missing from headers";
     case TJ_ERR_B64_NOT_CRIT: return "The 'b64' header parameter requires 'b64' to be listed in 'crit'.";
+    case TJ_ERR_KID_UNKNOWN: return "The token's kid names no usable key";
+    case TJ_ERR_KID_MISSING: return "The token has no kid and the key set holds several keys";
     case TJ_ERR_ALG_MISSING: return "Algorithm not specified";
     case TJ_ERR_ALG_NOT_ALLOWED: return "The specified alg value is not allowed";
     case TJ_ERR_ALG_UNSUPPORTED: return "Algorithm not supported";

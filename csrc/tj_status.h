@@ -37,6 +37,10 @@ typedef enum {
     TJ_ERR_CRIT_MISSING,         /* crit names an extension absent from the header */
     TJ_ERR_B64_NOT_CRIT,         /* b64=false without "b64" listed in crit (RFC 7797 3) */
 
+    /* key set (UnknownKeyError) */
+    TJ_ERR_KID_UNKNOWN,          /* the token's kid names no key of the set; detail = kid's tape index */
+    TJ_ERR_KID_MISSING,          /* no kid, and the set holds more than one key */
+
     /* algorithm (InvalidAlgorithmError) */
     TJ_ERR_ALG_MISSING,
     TJ_ERR_ALG_NOT_ALLOWED,

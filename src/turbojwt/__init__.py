@@ -15,6 +15,7 @@ from ._core import (
     decode_complete,
     get_unverified_header,
 )
+from .api_jwk import PyJWK, PyJWKSet
 from .exceptions import (
     DecodeError,
     ExpiredSignatureError,
@@ -34,6 +35,7 @@ from .exceptions import (
     PyJWKError,
     PyJWKSetError,
     PyJWTError,
+    UnknownKeyError,
 )
 from .warnings import InsecureKeyLengthWarning
 
@@ -42,6 +44,8 @@ __version__ = "0.1.0"
 __all__ = [
     "Verifier",
     "PreparedKey",
+    "PyJWK",
+    "PyJWKSet",
     "decode",
     "decode_complete",
     "get_unverified_header",
@@ -65,4 +69,5 @@ __all__ = [
     "PyJWKError",
     "PyJWKSetError",
     "PyJWTError",
+    "UnknownKeyError",
 ]

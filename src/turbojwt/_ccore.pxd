@@ -27,6 +27,8 @@ cdef extern from "tj_status.h" nogil:
         TJ_ERR_CRIT_UNSUPPORTED
         TJ_ERR_CRIT_MISSING
         TJ_ERR_B64_NOT_CRIT
+        TJ_ERR_KID_UNKNOWN
+        TJ_ERR_KID_MISSING
         TJ_ERR_ALG_MISSING
         TJ_ERR_ALG_NOT_ALLOWED
         TJ_ERR_ALG_UNSUPPORTED
@@ -147,6 +149,33 @@ cdef extern from "hmac.h" nogil:
                              const uint8_t *sig, size_t sig_len)
 
 
+cdef extern from "pkey.h" nogil:
+    ctypedef struct tj_pkey:
+        pass
+    ctypedef enum tj_curve:
+        TJ_CURVE_NONE
+        TJ_CURVE_P256
+        TJ_CURVE_P384
+        TJ_CURVE_P521
+        TJ_CURVE_SECP256K1
+        TJ_CURVE_ED25519
+        TJ_CURVE_ED448
+    tj_status tj_pkey_from_rsa_components(const uint8_t *n, size_t n_len,
+                                          const uint8_t *e, size_t e_len,
+                                          const uint8_t *d, size_t d_len,
+                                          const uint8_t *p, size_t p_len,
+                                          const uint8_t *q, size_t q_len,
+                                          const uint8_t *dp, size_t dp_len,
+                                          const uint8_t *dq, size_t dq_len,
+                                          const uint8_t *qi, size_t qi_len,
+                                          tj_pkey **out)
+    tj_status tj_pkey_from_ec_point(int curve, const uint8_t *x, size_t x_len,
+                                    const uint8_t *y, size_t y_len,
+                                    const uint8_t *d, size_t d_len, tj_pkey **out)
+    tj_status tj_pkey_from_okp(int ed448, const uint8_t *pub, size_t pub_len,
+                               const uint8_t *priv, size_t priv_len, tj_pkey **out)
+
+
 cdef extern from "keys.h" nogil:
     ctypedef struct tj_key:
         pass
@@ -154,6 +183,7 @@ cdef extern from "keys.h" nogil:
     tj_status tj_key_new_pem(const uint8_t *pem, size_t len, tj_key **out)
     tj_status tj_key_new_der(const uint8_t *der, size_t len, tj_key **out)
     int tj_key_bits(const tj_key *key)
+    tj_status tj_key_adopt(tj_status st, tj_pkey *pk, tj_key **out)
     void tj_key_free(tj_key *key)
     tj_family tj_key_family(const tj_key *key)
     int tj_key_supports(const tj_key *key, tj_alg alg)
@@ -169,6 +199,10 @@ cdef extern from "jws.h" nogil:
         tj_str name
         tj_alg alg
         const tj_key *key
+    ctypedef struct tj_set_key:
+        tj_str kid
+        const tj_allowed_alg *algs
+        size_t n_algs
     unsigned int TJ_VERIFY_SIGNATURE
     unsigned int TJ_VERIFY_EXP
     unsigned int TJ_VERIFY_NBF
@@ -191,6 +225,8 @@ cdef extern from "jws.h" nogil:
         size_t max_token_len
         const tj_allowed_alg *algs
         size_t n_algs
+        const tj_set_key *keys
+        size_t n_keys
         const tj_str *audience
         size_t n_audience
         const tj_str *issuers
@@ -216,6 +252,7 @@ cdef extern from "jws.h" nogil:
         const uint8_t *signature
         size_t signature_len
         int alg_index
+        int key_index
     void tj_decode(const tj_policy *policy, const uint8_t *token, size_t len,
                    const uint8_t *detached, size_t detached_len, double now,
                    tj_workspace *ws, tj_decoded *out)

@@ -16,8 +16,10 @@ class PreparedKey:
     def family(self) -> str: ...
     @property
     def size(self) -> int: ...
+    def supports(self, alg: str) -> bool: ...
 
 def prepare_hmac_key(key: str | bytes) -> PreparedKey: ...
+def prepare_key_material(material: object) -> PreparedKey: ...
 
 class Verifier:
     """A prepared verifier: key, allowed algorithms and claim policy compiled once."""
@@ -38,7 +40,7 @@ class Verifier:
     def algorithms(self) -> tuple[str, ...]: ...
     def __init__(
         self,
-        key: str | bytes | None = ...,
+        key: str | bytes | PreparedKey | Mapping[str, Any] | object | None = ...,
         algorithms: Sequence[str] | None = ...,
         *,
         options: Mapping[str, Any] | None = ...,

@@ -36,6 +36,7 @@ from .exceptions import (
     InvalidTokenError,
     MissingRequiredClaimError,
     PyJWTError,
+    UnknownKeyError,
 )
 from .warnings import InsecureKeyLengthWarning
 
@@ -111,6 +112,8 @@ cdef dict _STATUS_EXCEPTION = {
     TJ_ERR_CRIT_UNSUPPORTED: InvalidTokenError,
     TJ_ERR_CRIT_MISSING: InvalidTokenError,
     TJ_ERR_B64_NOT_CRIT: InvalidTokenError,
+    TJ_ERR_KID_UNKNOWN: UnknownKeyError,
+    TJ_ERR_KID_MISSING: UnknownKeyError,
     TJ_ERR_ALG_MISSING: InvalidAlgorithmError,
     TJ_ERR_ALG_NOT_ALLOWED: InvalidAlgorithmError,
     TJ_ERR_ALG_UNSUPPORTED: InvalidAlgorithmError,
@@ -147,12 +150,25 @@ cdef object _exception_for(Verifier v, tj_decoded *res, const tj_json_entry *tap
         if res.detail == TJ_CLAIM_AUD:
             return MissingRequiredClaimError("aud")
         return MissingRequiredClaimError(v._require[res.detail])
-    if (st == TJ_ERR_KEY_UNUSABLE or st == TJ_ERR_SIGNATURE) and res.alg_index >= 0:
+    cdef _AllowedAlg served = v._served_by(res)
+    if st == TJ_ERR_KEY_UNUSABLE or st == TJ_ERR_SIGNATURE:
         # A key the algorithm cannot use is reported as such, even for "none"
         # (which never verifies anyway), as PyJWT prepares the key first.
-        err = (<_AllowedAlg>v._allowed[res.alg_index]).key_error
-        if err is not None:
-            return InvalidKeyError(err)
+        if served is not None and served.alg_error is not None:
+            return InvalidAlgorithmError(served.alg_error)
+        if served is not None and served.key_error is not None:
+            return InvalidKeyError(served.key_error)
+        if st == TJ_ERR_KEY_UNUSABLE and res.key_index >= 0 and served is None:
+            kid = v._set_kids[res.key_index]
+            alg = _tape_object(res.header, tape).get("alg")
+            return InvalidKeyError(f"The key {kid.decode('utf-8', 'replace') if kid else None!r} "
+                                   f"of the key set cannot be used with {alg}")
+    if st == TJ_ERR_KID_UNKNOWN:
+        kid = _tape_string(res.header, &tape[res.detail], False)
+        refusal = v._refused_kids.get(kid)
+        if refusal is not None:
+            return InvalidKeyError(refusal)
+        return UnknownKeyError(f"No usable key of the key set has kid {kid!r}")
     if st == TJ_ERR_HEADER_JSON or st == TJ_ERR_PAYLOAD_JSON:
         msg = f"{msg}: {tj_json_status_message(<tj_json_status>res.detail).decode()}"
     elif st == TJ_ERR_CRIT_UNSUPPORTED or st == TJ_ERR_CRIT_MISSING:
@@ -171,151 +187,7 @@ cdef object _exception_for(Verifier v, tj_decoded *res, const tj_json_entry *tap
     return cls(msg)
 
 
-# ---------------------------------------------------------------- keys
-
-cdef class PreparedKey:
-    """Key material parsed once into the C core's form, bound to one family.
-
-    Made by :func:`prepare_hmac_key`; shared read-only by any number of
-    Verifiers and threads.
-    """
-    cdef tj_key *key
-    cdef readonly str family
-    cdef readonly int size      # HMAC: secret length in bytes
-
-    def __dealloc__(self):
-        tj_key_free(self.key)
-
-    def __repr__(self):
-        return f"<turbojwt PreparedKey {self.family}>"
-
-
-def _to_bytes(key):
-    if isinstance(key, str):
-        try:
-            return key.encode("utf-8")
-        except UnicodeEncodeError:
-            raise InvalidKeyError("The HMAC secret is not encodable as UTF-8 (lone surrogate)") from None
-    if isinstance(key, bytes):
-        return bytes(key)
-    raise InvalidKeyError(
-        f"Expected a string or bytes value as the HMAC secret, not {type(key).__name__}"
-    )
-
-
-def _is_der_key(bytes material):
-    """Do these bytes parse as a DER public key, private key or certificate (per OpenSSL)?"""
-    cdef tj_key *k = NULL
-    cdef tj_status st = tj_key_new_der(<const uint8_t *>PyBytes_AS_STRING(material),
-                                       <size_t>PyBytes_GET_SIZE(material), &k)
-    tj_key_free(k)
-    return st == TJ_OK
-
-
-def prepare_hmac_key(key):
-    """Prepare an HMAC secret (str or bytes) for HS256/HS384/HS512.
-
-    Refuses an empty secret and anything that is public-key material (PEM,
-    SSH, DER keys and certificates, JWK): see turbojwt._hmac_guard. Raises
-    InvalidKeyError.
-    """
-    cdef bytes secret = _to_bytes(key)
-    _check_hmac_secret(secret, _is_der_key)
-    cdef PreparedKey pk = PreparedKey.__new__(PreparedKey)
-    cdef tj_status st = tj_key_new_hmac(<const uint8_t *>PyBytes_AS_STRING(secret),
-                                        <size_t>PyBytes_GET_SIZE(secret), &pk.key)
-    if st != TJ_OK:
-        raise MemoryError() if st == TJ_ERR_NOMEM else InvalidKeyError(tj_status_message(st).decode())
-    pk.family = "HMAC"
-    pk.size = <int>PyBytes_GET_SIZE(secret)
-    return pk
-
-
-cdef dict _HMAC_DIGEST_SIZE = {TJ_ALG_HS256: 32, TJ_ALG_HS384: 48, TJ_ALG_HS512: 64}
-cdef dict _FAMILY_NAMES = {TJ_FAMILY_HMAC: "HMAC", TJ_FAMILY_RSA: "RSA", TJ_FAMILY_EC: "EC", TJ_FAMILY_OKP: "OKP"}
-_MIN_RSA_BITS = 2048
-
-
-cdef bytes _cryptography_der(key):
-    """SubjectPublicKeyInfo DER of a ``cryptography`` key object (public half of a private key).
-
-    Only called for objects from the cryptography package, so turbojwt itself
-    never needs cryptography installed.
-    """
-    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
-    public = key.public_key() if hasattr(key, "private_bytes") else key
-    return public.public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
-
-
-def prepare_public_key(key):
-    """Prepare an RSA, EC or OKP key for verification.
-
-    Accepts PEM text (str or bytes: public keys, private keys whose public half
-    is used, certificates), DER bytes, and ``cryptography`` key objects.
-    Raises InvalidKeyError for anything else.
-    """
-    cdef bytes material
-    cdef PreparedKey pk
-    cdef tj_status st
-    cdef bint is_pem
-    if isinstance(key, PreparedKey):
-        return key
-    if type(key).__module__.startswith("cryptography.") and (
-            hasattr(key, "public_bytes") or hasattr(key, "private_bytes")):
-        material = _cryptography_der(key)
-        is_pem = False
-    elif isinstance(key, str):
-        try:
-            material = key.encode("utf-8")
-        except UnicodeEncodeError:
-            raise InvalidKeyError("The key is not encodable as UTF-8") from None
-        is_pem = True
-    elif isinstance(key, bytes):
-        material = bytes(key)
-        is_pem = b"-----BEGIN" in material
-    else:
-        raise InvalidKeyError(f"Expecting a PEM-formatted key, DER bytes or a cryptography key object, not {type(key).__name__}")
-    pk = PreparedKey.__new__(PreparedKey)
-    if is_pem:
-        st = tj_key_new_pem(<const uint8_t *>PyBytes_AS_STRING(material), <size_t>PyBytes_GET_SIZE(material), &pk.key)
-    else:
-        st = tj_key_new_der(<const uint8_t *>PyBytes_AS_STRING(material), <size_t>PyBytes_GET_SIZE(material), &pk.key)
-    if st == TJ_ERR_NOMEM:
-        raise MemoryError()
-    if st != TJ_OK:
-        raise InvalidKeyError("Could not parse the key: not a supported RSA, EC (P-256, P-384, P-521, secp256k1) or Ed25519/Ed448 key in PEM or DER form")
-    pk.family = _FAMILY_NAMES.get(tj_key_family(pk.key), "?")
-    pk.size = tj_key_bits(pk.key)
-    return pk
-
-
-cdef object _weak_key_message(tj_alg alg, PreparedKey key):
-    """The InsecureKeyLengthWarning text when key is below alg's recommended size, else None."""
-    cdef int minimum
-    if tj_alg_family(alg) == TJ_FAMILY_HMAC:
-        minimum = _HMAC_DIGEST_SIZE[alg]
-        if key.size < minimum:
-            return (
-                f"The HMAC key is {key.size} bytes long, which is below the minimum "
-                f"recommended length of {minimum} bytes for SHA{minimum * 8}. "
-                "See RFC 7518 Section 3.2."
-            )
-    elif tj_alg_family(alg) == TJ_FAMILY_RSA and key.size < _MIN_RSA_BITS:
-        return (
-            f"The RSA key is {key.size} bits long, which is below the minimum "
-            f"recommended size of {_MIN_RSA_BITS} bits. See NIST SP 800-131A."
-        )
-    return None
-
-
-cdef class _AllowedAlg:
-    """One algorithm of a Verifier's allow-list, with its key or the reason it has none."""
-    cdef bytes name_utf8
-    cdef tj_alg alg
-    cdef PreparedKey key
-    cdef object key_error       # message for InvalidKeyError when key is None
-    cdef object weak_key        # InsecureKeyLengthWarning message, or None
+include "_keys.pxi"
 
 
 # ---------------------------------------------------------------- verifier
@@ -347,7 +219,10 @@ cdef class Verifier:
     ``Verifier(key, algorithms=["HS256"], audience=..., issuer=..., subject=...,
     leeway=0, options=None)`` takes the arguments of :func:`turbojwt.decode`
     (with PyJWT 2.15's meaning) and checks them now, so a misconfiguration
-    fails here rather than on the first token. ``decode(token)`` then verifies a
+    fails here rather than on the first token. ``key`` is an HMAC secret, a
+    public key (PEM, DER, OpenSSH, ``cryptography`` object, PreparedKey), a
+    PyJWK, or a key set (PyJWKSet or a JWKS dict), from which the token's
+    ``kid`` picks the key. ``decode(token)`` then verifies a
     token and returns its claims; it is safe to call from many threads at once.
     """
     cdef tj_policy policy
@@ -355,7 +230,12 @@ cdef class Verifier:
     cdef tj_str *c_audience
     cdef tj_str *c_issuers
     cdef tj_str *c_require
-    cdef list _allowed             # [_AllowedAlg]
+    cdef list _allowed             # [_AllowedAlg], the allow-list
+    cdef tj_set_key *c_keys        # a key set's keys (NULL without a set)
+    cdef tj_allowed_alg *c_key_algs
+    cdef list _set_kids            # [bytes or None] per key of the set
+    cdef list _set_allowed         # [[_AllowedAlg]] per key of the set
+    cdef dict _refused_kids        # kid -> why the set's key may not verify
     cdef list _keep                # bytes objects the C policy points into
     cdef list _require
     cdef bint _python_claims
@@ -374,8 +254,12 @@ cdef class Verifier:
         self.c_audience = NULL
         self.c_issuers = NULL
         self.c_require = NULL
+        self.c_keys = NULL
+        self.c_key_algs = NULL
 
     def __dealloc__(self):
+        free(self.c_keys)
+        free(self.c_key_algs)
         free(self.c_algs)
         free(self.c_audience)
         free(self.c_issuers)
@@ -392,10 +276,6 @@ cdef class Verifier:
 
         if verify_sig:
             flags |= TJ_VERIFY_SIGNATURE
-            if not algorithms:
-                raise DecodeError(
-                    'It is required that you pass in a value for the "algorithms" argument when calling decode().'
-                )
         for name, bit in _CLAIM_FLAGS:
             if merged[name]:
                 flags |= bit
@@ -426,6 +306,7 @@ cdef class Verifier:
         else:
             self.algorithms = tuple(algorithms or ())
             self._allowed = []
+            self._refused_kids = {}
         if self._python_claims:
             flags |= TJ_CLAIMS_IN_PYTHON
 
@@ -518,66 +399,103 @@ cdef class Verifier:
         self.policy.n_require = len(values)
 
     cdef _setup_algorithms(self, key, algorithms, bint enforce_min_length):
-        cdef _AllowedAlg a
-        cdef Py_ssize_t i
-        cdef dict prepared = {}      # family -> PreparedKey or error message
+        """Compile the allow-list and the key (a key, a PyJWK, or a key set) into the C policy."""
+        PyJWK, PyJWKSet = _jwk_classes()
+        if isinstance(key, dict) and "keys" in key:
+            key = PyJWKSet.from_dict(key)
+        if not algorithms:
+            if isinstance(key, PyJWK):
+                algorithms = [key.algorithm_name]        # PyJWT: a PyJWK brings its algorithm
+            elif isinstance(key, PyJWKSet):
+                algorithms = sorted({k.algorithm_name for k in key.keys})
+            else:
+                raise DecodeError(
+                    'It is required that you pass in a value for the "algorithms" argument when calling decode().'
+                )
         if isinstance(algorithms, str):
             # PyJWT tests `alg in algorithms`; on a str that is a substring
             # test ("S25" would pass). Take the string as the one name.
             algorithms = [algorithms]
         self.algorithms = tuple(algorithms)
-        self._allowed = []
+        names = [n for n in self.algorithms if isinstance(n, str)]   # others never equal a header's alg
         self._any_weak = False
         self._release_gil = False
-        for name in self.algorithms:
-            if not isinstance(name, str):
-                continue        # never equal to a header's alg string
-            a = _AllowedAlg.__new__(_AllowedAlg)
-            a.name_utf8 = name.encode("utf-8", "surrogatepass")
-            a.alg = tj_alg_from_name(a.name_utf8, len(a.name_utf8))
-            a.key = None
-            a.key_error = None
-            a.weak_key = None
-            family = tj_alg_family(a.alg)
-            if a.alg == TJ_ALG_NONE:
-                if not (key is None or (isinstance(key, str) and key == "")):
-                    a.key_error = 'When alg = "none", key value must be None.'
-            elif family != TJ_FAMILY_NONE:
-                # One parse per kind of key, shared by every algorithm it may serve.
-                kind = "HMAC" if family == TJ_FAMILY_HMAC else "PKEY"
-                if kind not in prepared:
-                    try:
-                        prepared[kind] = prepare_hmac_key(key) if kind == "HMAC" else prepare_public_key(key)
-                    except InvalidKeyError as exc:
-                        prepared[kind] = str(exc)
-                got = prepared[kind]
-                if not isinstance(got, PreparedKey):
-                    a.key_error = got
-                elif not tj_key_supports((<PreparedKey>got).key, a.alg):
-                    # Each key serves only its own family and curve: an EC key
-                    # under RS256, or a P-384 key under ES256, is refused here.
-                    a.key_error = f"The {(<PreparedKey>got).family} key cannot be used with {name}"
-                else:
-                    a.key = got
-                    a.weak_key = _weak_key_message(a.alg, a.key)
-                    if a.weak_key is not None and enforce_min_length:
-                        a.key_error, a.key, a.weak_key = a.weak_key, None, None
-            if a.weak_key is not None:
-                self._any_weak = True
-            self._allowed.append(a)
-        self.c_algs = <tj_allowed_alg *>malloc(sizeof(tj_allowed_alg) * (len(self._allowed) + 1))
-        if self.c_algs == NULL:
+        self._refused_kids = {}
+        if isinstance(key, PyJWKSet):
+            self._setup_key_set(key, names, enforce_min_length)
+            # The allow-list itself only names algorithms; keys come from the set.
+            self._allowed = [_new_allowed(n) for n in names]
+        elif isinstance(key, PyJWK):
+            self._allowed = [_jwk_allowed_alg(n, key, enforce_min_length) for n in names]
+        else:
+            prepared = {}
+            self._allowed = [_allowed_alg(n, key, prepared, enforce_min_length) for n in names]
+        self.c_algs = self._c_alg_array(self._allowed)
+
+    cdef _setup_key_set(self, key_set, list names, bint enforce_min_length):
+        """One entry per usable key of the set, with the algorithms it may verify."""
+        cdef Py_ssize_t i, k, total = 0
+        cdef tj_allowed_alg *arr
+        self._set_kids = []
+        self._set_allowed = []
+        for jwk in key_set.keys:
+            refusal = jwk.verification_refusal
+            if refusal is not None:
+                self._refused_kids[jwk.key_id] = refusal
+                continue
+            if "alg" in jwk._jwk_data:
+                # The JWK names its algorithm: it verifies that one only.
+                mine = [n for n in names if n == jwk.algorithm_name]
+            else:
+                mine = [n for n in names if _key_serves(jwk.key, n)]
+            self._set_kids.append(jwk.key_id.encode("utf-8", "surrogatepass") if isinstance(jwk.key_id, str) else None)
+            self._set_allowed.append([_allowed_alg(n, jwk.key, None, enforce_min_length) for n in mine])
+        self.c_keys = <tj_set_key *>malloc(sizeof(tj_set_key) * (len(self._set_kids) + 1))
+        for allowed in self._set_allowed:
+            total += len(allowed)
+        self.c_key_algs = <tj_allowed_alg *>malloc(sizeof(tj_allowed_alg) * (total + 1))
+        if self.c_keys == NULL or self.c_key_algs == NULL:
             raise MemoryError()
-        for i in range(len(self._allowed)):
-            a = self._allowed[i]
-            self.c_algs[i].name.ptr = PyBytes_AS_STRING(a.name_utf8)
-            self.c_algs[i].name.len = <size_t>PyBytes_GET_SIZE(a.name_utf8)
-            self.c_algs[i].alg = a.alg
-            self.c_algs[i].key = a.key.key if a.key is not None else NULL
-            if tj_alg_family(a.alg) not in (TJ_FAMILY_HMAC, TJ_FAMILY_NONE):
-                # Public-key verification takes microseconds: let other
-                # threads run meanwhile.
-                self._release_gil = True
+        arr = self.c_key_algs
+        for i in range(len(self._set_kids)):
+            kid = self._set_kids[i]
+            self.c_keys[i].kid.ptr = PyBytes_AS_STRING(kid) if kid is not None else NULL
+            self.c_keys[i].kid.len = <size_t>PyBytes_GET_SIZE(kid) if kid is not None else 0
+            self.c_keys[i].algs = arr
+            self.c_keys[i].n_algs = len(self._set_allowed[i])
+            for k in range(len(self._set_allowed[i])):
+                self._fill_c_alg(&arr[k], self._set_allowed[i][k])
+            arr += len(self._set_allowed[i])
+        self.policy.keys = self.c_keys
+        self.policy.n_keys = len(self._set_kids)
+
+    cdef tj_allowed_alg *_c_alg_array(self, list allowed) except NULL:
+        cdef Py_ssize_t i
+        cdef tj_allowed_alg *arr = <tj_allowed_alg *>malloc(sizeof(tj_allowed_alg) * (len(allowed) + 1))
+        if arr == NULL:
+            raise MemoryError()
+        for i in range(len(allowed)):
+            self._fill_c_alg(&arr[i], allowed[i])
+        return arr
+
+    cdef _fill_c_alg(self, tj_allowed_alg *c, _AllowedAlg a):
+        c.name.ptr = PyBytes_AS_STRING(a.name_utf8)
+        c.name.len = <size_t>PyBytes_GET_SIZE(a.name_utf8)
+        c.alg = a.alg
+        c.key = a.key.key if a.key is not None else NULL
+        if a.weak_key is not None:
+            self._any_weak = True
+        if tj_alg_family(a.alg) not in (TJ_FAMILY_HMAC, TJ_FAMILY_NONE):
+            # Public-key verification takes microseconds: let other threads run meanwhile.
+            self._release_gil = True
+
+    cdef _AllowedAlg _served_by(self, const tj_decoded *res):
+        """The _AllowedAlg whose key served (or refused) the token, or None."""
+        if res.alg_index < 0:
+            return None
+        if res.key_index >= 0:
+            return self._set_allowed[res.key_index][res.alg_index]
+        return self._allowed[res.alg_index]
 
     def decode(self, jwt, detached_payload=None):
         """Verify ``jwt`` (str or bytes) and return its claims as a dict.
@@ -634,6 +552,7 @@ cdef object _run(Verifier v, object jwt, object detached, int mode):
     cdef const tj_policy *pol = &v.policy
     cdef double now
     cdef object claims, header, err
+    cdef _AllowedAlg served
 
     _token_bytes(jwt, &tok, &n)
     if detached is not None:
@@ -677,10 +596,10 @@ cdef object _run(Verifier v, object jwt, object detached, int mode):
         else:
             tj_decode(pol, tok, <size_t>n, det, <size_t>dn, now, &ws, &res)
 
-        if v._any_weak and res.alg_index >= 0:
-            weak = (<_AllowedAlg>v._allowed[res.alg_index]).weak_key
-            if weak is not None:
-                _warnings.warn(weak, InsecureKeyLengthWarning, stacklevel=1)
+        if v._any_weak:
+            served = v._served_by(&res)
+            if served is not None and served.weak_key is not None:
+                _warnings.warn(served.weak_key, InsecureKeyLengthWarning, stacklevel=1)
 
         if res.status == TJ_OK and mode == MODE_CLAIMS:
             try:

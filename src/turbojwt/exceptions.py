@@ -18,6 +18,7 @@ __all__ = [
     "ImmatureSignatureError",
     "InvalidKeyError",
     "InvalidAlgorithmError",
+    "UnknownKeyError",
     "MissingRequiredClaimError",
     "InvalidSubjectError",
     "InvalidJTIError",
@@ -71,6 +72,10 @@ class InvalidKeyError(PyJWTError):
 
 class InvalidAlgorithmError(InvalidTokenError):
     """The token's ``alg`` is missing, not allowed, or not supported."""
+
+
+class UnknownKeyError(InvalidTokenError):
+    """No usable key of the key set matches the token's ``kid`` (or it has none and the set holds several)."""
 
 
 class MissingRequiredClaimError(InvalidTokenError):
