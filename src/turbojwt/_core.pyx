@@ -236,6 +236,7 @@ cdef class Verifier:
     cdef list _set_kids            # [bytes or None] per key of the set
     cdef list _set_allowed         # [[_AllowedAlg]] per key of the set
     cdef dict _refused_kids        # kid -> why the set's key may not verify
+    cdef object _source_key        # the key object, for identity-keyed cache entries
     cdef list _keep                # bytes objects the C policy points into
     cdef list _require
     cdef bint _python_claims
@@ -664,7 +665,10 @@ cdef object _freeze(object value):
         return value
     if isinstance(value, (list, tuple)):
         frozen = tuple([_freeze(v) for v in value])
-        return _UNCACHEABLE if _UNCACHEABLE in frozen else (type(value) is list, frozen)
+        for v in frozen:
+            if v is _UNCACHEABLE:
+                return _UNCACHEABLE
+        return (type(value) is list, frozen)
     if isinstance(value, (set, frozenset)):
         try:
             return frozenset(value)
@@ -705,26 +709,40 @@ cdef Verifier _verifier_for(key, algorithms, options, audience, issuer, subject,
                          subject=subject, leeway=leeway)
             _remember(cache_key, v)
             return v
-    if isinstance(key, (str, bytes)):
-        frozen_key = key
-    else:
-        try:
-            hash(key)
-            frozen_key = (type(key), key)
-        except TypeError:
-            frozen_key = _UNCACHEABLE
-    cache_key = (type(key), frozen_key, _freeze(algorithms), _freeze(options), _freeze(audience),
-                 _freeze(issuer), _freeze(subject), _freeze(leeway))
-    if _UNCACHEABLE in cache_key:
-        return Verifier(key, algorithms, options=options, audience=audience, issuer=issuer,
-                        subject=subject, leeway=leeway)
-    found = _verifier_cache.get(cache_key)
-    if found is not None:
+    cdef tuple parts = (type(key), _freeze_key(key), _freeze(algorithms), _freeze(options),
+                        _freeze(audience), _freeze(issuer), _freeze(subject), _freeze(leeway))
+    for part in parts:
+        if part is _UNCACHEABLE:
+            return Verifier(key, algorithms, options=options, audience=audience, issuer=issuer,
+                            subject=subject, leeway=leeway)
+    found = _verifier_cache.get(parts)
+    if found is not None and (<Verifier>found)._source_key is key:
         return <Verifier>found
     v = Verifier(key, algorithms, options=options, audience=audience, issuer=issuer,
                  subject=subject, leeway=leeway)
-    _remember(cache_key, v)
+    # The cache holds the key object itself, so an identity-keyed entry's id
+    # cannot be reused by another object while the entry lives.
+    v._source_key = key
+    _remember(parts, v)
     return v
+
+
+cdef object _freeze_key(object key):
+    """A hashable stand-in for a key with the same meaning, or _UNCACHEABLE.
+
+    ``cryptography`` key objects are immutable but neither hashable nor
+    weak-referenceable: they are cached by identity (the entry keeps the
+    object alive). Mutable unhashable keys (a JWKS dict) are not cached.
+    """
+    if isinstance(key, (str, bytes)):
+        return key
+    if type(key).__module__.startswith("cryptography."):
+        return ("id", id(key))
+    try:
+        hash(key)
+    except TypeError:
+        return _UNCACHEABLE
+    return key
 
 
 cdef _remember(object cache_key, Verifier v):
