@@ -25,3 +25,10 @@ def test_compare_quick_smoke_run():
     table = [line for line in proc.stdout.splitlines() if line.startswith("|")]
     assert any("turbojwt" in line for line in table), proc.stdout
     assert any("PyJWT" in line for line in table), proc.stdout
+    # Every case runs by default, each under its own heading.
+    headings = [line for line in proc.stdout.splitlines() if line.startswith("## ")]
+    for alg in ("HS256", "RS256", "PS256", "ES256", "ES384", "EdDSA"):
+        assert any(line.startswith(f"## {alg} decode") for line in headings), (alg, proc.stdout)
+    # The public-key cases time both drop-in key forms, next to PyJWT's.
+    for label in ("turbojwt.decode (key object)", "turbojwt.decode (PEM str)", "PyJWT jwt.decode (PEM str)"):
+        assert any(line.startswith(f"| {label} |") for line in table), (label, proc.stdout)
