@@ -118,24 +118,45 @@ static int crit_lists_b64(const uint8_t *doc, const tj_json_entry *tape, const h
     return 0;
 }
 
-/* The key of the set that the token's kid names (or the only key, for a token
- * without kid). Keys and URLs in the header (jwk, jku, x5u, x5c) are never read. */
+/* Index of alg among the algorithms key serves, or -1. */
+static int served_index(const tj_set_key *key, tj_alg alg)
+{
+    for (size_t i = 0; i < key->n_algs; i++)
+        if (key->algs[i].alg == alg)
+            return (int)i;
+    return -1;
+}
+
+/* The key of the set that the token's kid names and that serves alg (RFC 7517
+ * 4.5 lets keys of different types share a kid), or the only key for a token
+ * without kid. Sets out->key_index and out->alg_index (into that key's algs);
+ * a kid that matches only keys that cannot serve alg gives TJ_ERR_KEY_UNUSABLE
+ * with the first of them. Keys and URLs in the header (jwk, jku, x5u, x5c) are
+ * never read. */
 static tj_status select_key(const tj_policy *pol, const uint8_t *doc, const tj_json_entry *tape,
-                            const header_params *hp, tj_decoded *out)
+                            const header_params *hp, tj_alg alg, tj_decoded *out)
 {
     if (hp->kid == 0) {
         if (pol->n_keys != 1)
             return TJ_ERR_KID_MISSING;
         out->key_index = 0;
-        return TJ_OK;
+        out->alg_index = served_index(&pol->keys[0], alg);
+        return out->alg_index < 0 ? TJ_ERR_KEY_UNUSABLE : TJ_OK;
     }
     for (size_t k = 0; k < pol->n_keys; k++) {
         const tj_str *kid = &pol->keys[k].kid;
-        if (kid->ptr && tj_json_str_eq(doc, &tape[hp->kid], kid->ptr, kid->len)) {
+        if (!kid->ptr || !tj_json_str_eq(doc, &tape[hp->kid], kid->ptr, kid->len))
+            continue;
+        int i = served_index(&pol->keys[k], alg);
+        if (out->key_index < 0 || i >= 0) {
             out->key_index = (int)k;
-            return TJ_OK;
+            out->alg_index = i;
         }
+        if (i >= 0)
+            return TJ_OK;
     }
+    if (out->key_index >= 0)
+        return TJ_ERR_KEY_UNUSABLE;
     out->detail = (int)hp->kid;
     return TJ_ERR_KID_UNKNOWN;
 }
@@ -161,21 +182,11 @@ static tj_status verify_signature(const tj_policy *pol, const uint8_t *doc, cons
         if (al->alg == TJ_ALG_NONE)
             return TJ_ERR_SIGNATURE;  /* "none" never verifies */
         if (pol->n_keys) {
-            tj_status st = select_key(pol, doc, tape, hp, out);
+            /* The allowed algorithm must also be one the selected key serves. */
+            tj_status st = select_key(pol, doc, tape, hp, al->alg, out);
             if (st != TJ_OK)
                 return st;
-            /* The allowed algorithm must also be one this key serves. */
-            const tj_set_key *key = &pol->keys[out->key_index];
-            out->alg_index = -1;
-            for (size_t i = 0; i < key->n_algs; i++) {
-                if (key->algs[i].alg == al->alg) {
-                    out->alg_index = (int)i;
-                    al = &key->algs[i];
-                    break;
-                }
-            }
-            if (out->alg_index < 0)
-                return TJ_ERR_KEY_UNUSABLE;
+            al = &pol->keys[out->key_index].algs[out->alg_index];
         }
         if (al->key == NULL)
             return TJ_ERR_KEY_UNUSABLE;

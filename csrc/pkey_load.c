@@ -500,6 +500,45 @@ static EVP_PKEY *from_params(const char *keytype, OSSL_PARAM_BLD *bld, int priva
 
 #define PRESENT(ptr, len) ((ptr) != NULL && (len) > 0)
 
+/* Do the private values of an RSA key (bn: n, e, d[, p, q, dp, dq, qi]) belong
+ * to it? 1 yes, 0 no, -1 allocation failure. No primality test: these only
+ * catch a d or CRT value that was mangled or taken from another key. */
+static int rsa_private_consistent(BIGNUM *const *bn, int crt, BIGNUM *tmp, BN_CTX *bctx)
+{
+    int ok = -1;
+    BN_CTX_start(bctx);
+    BIGNUM *two = BN_CTX_get(bctx), *c = BN_CTX_get(bctx), *r = BN_CTX_get(bctx);
+    if (r == NULL || !BN_set_word(two, 2))
+        goto out;
+    /* (2^e)^d mod n must give 2 back (n > 2 always: at least 512 bits). d is
+     * secret: the constant-time exponentiation. */
+    BN_set_flags(bn[2], BN_FLG_CONSTTIME);
+    if (!BN_mod_exp(c, two, bn[1], bn[0], bctx) || !BN_mod_exp(r, c, bn[2], bn[0], bctx))
+        goto out;
+    ok = BN_cmp(r, two) == 0;
+    if (ok != 1 || !crt)
+        goto out;
+    ok = -1;
+    if (!BN_mul(tmp, bn[3], bn[4], bctx))
+        goto out;
+    ok = BN_cmp(tmp, bn[0]) == 0;
+    for (int f = 0; ok == 1 && f < 2; f++) {   /* dp with p, dq with q */
+        ok = -1;
+        if (!BN_copy(c, bn[3 + f]) || !BN_sub_word(c, 1) || !BN_nnmod(r, bn[2], c, bctx))
+            goto out;
+        ok = BN_cmp(r, bn[5 + f]) == 0;
+    }
+    if (ok == 1) {
+        ok = -1;
+        if (!BN_mod_mul(r, bn[7], bn[4], bn[3], bctx))
+            goto out;
+        ok = BN_is_one(r);
+    }
+out:
+    BN_CTX_end(bctx);
+    return ok;
+}
+
 tj_status tj_pkey_from_rsa_components(const uint8_t *n, size_t n_len, const uint8_t *e, size_t e_len,
                                       const uint8_t *d, size_t d_len, const uint8_t *p, size_t p_len,
                                       const uint8_t *q, size_t q_len, const uint8_t *dp, size_t dp_len,
@@ -546,21 +585,23 @@ tj_status tj_pkey_from_rsa_components(const uint8_t *n, size_t n_len, const uint
     if (st != TJ_OK)
         goto done;
     if (count > 2) {
-        /* why: cheap consistency checks so a mangled JWK fails here, not as
-         * signatures nobody can verify: 1 <= d < n and, with CRT values, p*q = n. */
+        /* why: consistency checks so a mangled private JWK fails here, not as
+         * signatures nobody can verify: 1 <= d < n, (2^e)^d = 2 mod n, and with
+         * CRT values p*q = n, dp = d mod (p-1), dq = d mod (q-1), qi*q = 1 mod p. */
         st = TJ_ERR_KEY_UNUSABLE;
         if (BN_is_zero(bn[2]) || BN_ucmp(bn[2], bn[0]) >= 0)
             goto done;
-        if (count == 8) {
-            bctx = BN_CTX_new();
-            pq = BN_new();
-            if (bctx == NULL || pq == NULL || !BN_mul(pq, bn[3], bn[4], bctx)) {
-                st = TJ_ERR_NOMEM;
-                goto done;
-            }
-            if (BN_cmp(pq, bn[0]) != 0)
-                goto done;
+        bctx = BN_CTX_new();
+        pq = BN_new();
+        if (bctx == NULL || pq == NULL) {
+            st = TJ_ERR_NOMEM;
+            goto done;
         }
+        int consistent = rsa_private_consistent(bn, count == 8, pq, bctx);
+        if (consistent < 0)
+            st = TJ_ERR_NOMEM;
+        if (consistent != 1)
+            goto done;
     }
     pk = from_params("RSA", bld, count > 2);
     st = finish(pk, count > 2, out);

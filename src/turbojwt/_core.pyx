@@ -404,13 +404,14 @@ cdef class Verifier:
         PyJWK, PyJWKSet = _jwk_classes()
         if isinstance(key, dict) and "keys" in key:
             key = PyJWKSet.from_dict(key)
-        if not algorithms:
-            if isinstance(key, PyJWK):
-                algorithms = [key.algorithm_name]        # PyJWT: a PyJWK brings its algorithm
-            elif isinstance(key, PyJWKSet):
-                algorithms = sorted({k.algorithm_name for k in key.keys})
-            else:
-                raise DecodeError(
+        if algorithms is None and isinstance(key, PyJWK):
+            algorithms = [key.algorithm_name]            # PyJWT: a PyJWK brings its algorithm
+        elif algorithms is None and isinstance(key, PyJWKSet):
+            algorithms = sorted({k.algorithm_name for k in key.keys})
+        elif not algorithms and not isinstance(key, (PyJWK, PyJWKSet)):
+            # An explicitly empty allow-list with a PyJWK stays empty and
+            # accepts nothing, as in PyJWT (it substitutes only for None).
+            raise DecodeError(
                     'It is required that you pass in a value for the "algorithms" argument when calling decode().'
                 )
         if isinstance(algorithms, str):
