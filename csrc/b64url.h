@@ -24,6 +24,13 @@ static inline size_t tj_b64url_encoded_len(size_t len) { return (len / 3u) * 4u 
  */
 int tj_b64url_decode(const uint8_t *in, size_t len, uint8_t *out, size_t *out_len);
 
+/*
+ * The portable scalar decoder alone, same contract and results as
+ * tj_b64url_decode (which uses SIMD kernels where it can). For the tests and
+ * benchmarks, which compare the two; the library itself does not call it.
+ */
+int tj_b64url_decode_scalar(const uint8_t *in, size_t len, uint8_t *out, size_t *out_len);
+
 /* Encode in[0..len) into out (tj_b64url_encoded_len(len) bytes), no padding. Returns the length. */
 size_t tj_b64url_encode(const uint8_t *in, size_t len, uint8_t *out);
 
