@@ -88,6 +88,24 @@ static tj_sha hmac_sha(tj_alg alg)
     return alg == TJ_ALG_HS256 ? TJ_SHA256 : alg == TJ_ALG_HS384 ? TJ_SHA384 : TJ_SHA512;
 }
 
+size_t tj_key_sig_max(const tj_key *key)
+{
+    return key->pkey ? tj_pkey_sig_max(key->pkey) : TJ_HMAC_MAX_TAG;
+}
+
+tj_status tj_key_sign(const tj_key *key, tj_alg alg, const uint8_t *msg, size_t msg_len,
+                      uint8_t *sig, size_t *sig_len)
+{
+    if (!tj_key_supports(key, alg))
+        return TJ_ERR_KEY_UNUSABLE;
+    if (key->pkey)
+        return tj_pkey_sign(key->pkey, alg, msg, msg_len, sig, sig_len);
+    if (*sig_len < TJ_HMAC_MAX_TAG)
+        return TJ_ERR_INTERNAL;
+    *sig_len = tj_hmac_tag_len(hmac_sha(alg));
+    return tj_hmac_sign(key->hmac, hmac_sha(alg), msg, msg_len, sig);
+}
+
 tj_status tj_key_verify(const tj_key *key, tj_alg alg, const uint8_t *msg, size_t msg_len,
                         const uint8_t *sig, size_t sig_len)
 {

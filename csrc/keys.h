@@ -49,4 +49,15 @@ int tj_key_supports(const tj_key *key, tj_alg alg);
 tj_status tj_key_verify(const tj_key *key, tj_alg alg, const uint8_t *msg, size_t msg_len,
                         const uint8_t *sig, size_t sig_len);
 
+/* Largest signature this key makes (HMAC tag, RSA modulus, raw r||s, EdDSA). */
+size_t tj_key_sig_max(const tj_key *key);
+
+/*
+ * Sign msg with alg into sig; *sig_len is the capacity on entry (at least
+ * tj_key_sig_max) and the length on TJ_OK. TJ_ERR_KEY_UNUSABLE when the key
+ * cannot serve alg or holds no private key.
+ */
+tj_status tj_key_sign(const tj_key *key, tj_alg alg, const uint8_t *msg, size_t msg_len,
+                      uint8_t *sig, size_t *sig_len);
+
 #endif

@@ -189,3 +189,47 @@ def test_attacker_jwk_in_header_is_not_used(keys):
     token = pyjwt.encode(CLAIMS, attacker, algorithm="ES256", headers={"jwk": jwk, "jku": "https://evil.example/jwks"})
     with pytest.raises(turbojwt.InvalidSignatureError):
         turbojwt.decode(token, keys["ES256"].public_key(), algorithms=["ES256"], **CHECKS)
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+@pytest.mark.parametrize("alg", sorted(KEY_MAKERS))
+def test_pyjwt_verifies_what_the_core_signs(keys, alg):
+    # The other direction of interop: the C core signs (raw r||s for ECDSA, PSS
+    # salt = hash length), PyJWT 2.15.1 verifies. turbojwt.encode comes later;
+    # this pins the signatures it will produce.
+    private_pem = keys[alg].private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    prepared = turbojwt._core.prepare_public_key(private_pem)
+    header = _b64(json.dumps({"alg": alg, "typ": "JWT"}).encode())
+    payload = _b64(json.dumps(CLAIMS).encode())
+    signing_input = f"{header}.{payload}"
+    token = f"{signing_input}.{_b64(turbojwt._core.sign_raw(prepared, alg, signing_input.encode()))}"
+    assert pyjwt.decode(token, keys[alg].public_key(), algorithms=[alg], **CHECKS) == CLAIMS
+    assert turbojwt.decode(token, keys[alg].public_key(), algorithms=[alg], **CHECKS) == CLAIMS
+
+
+def test_core_hmac_signature_equals_pyjwts():
+    secret = b"an-hmac-secret-of-thirty-two-bytes!!"
+    prepared = turbojwt._core.prepare_hmac_key(secret)
+    token = pyjwt.encode(CLAIMS, secret, algorithm="HS256")
+    signing_input, signature = token.rsplit(".", 1)
+    assert _b64(turbojwt._core.sign_raw(prepared, "HS256", signing_input.encode())) == signature
+
+
+def test_a_public_key_cannot_sign(keys):
+    prepared = turbojwt._core.prepare_public_key(keys["ES256"].public_key())
+    with pytest.raises(turbojwt.InvalidKeyError):
+        turbojwt._core.sign_raw(prepared, "ES256", b"a.b")
+
+
+def test_a_jwk_dict_is_a_key(keys):
+    from jwt.algorithms import ECAlgorithm
+
+    jwk = ECAlgorithm.to_jwk(keys["ES256"].public_key(), as_dict=True)
+    token = pyjwt.encode(CLAIMS, keys["ES256"], algorithm="ES256")
+    assert turbojwt.decode(token, jwk, algorithms=["ES256"], **CHECKS) == CLAIMS
+    assert turbojwt.Verifier(jwk, **CHECKS).decode(token) == CLAIMS

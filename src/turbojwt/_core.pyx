@@ -404,6 +404,8 @@ cdef class Verifier:
         PyJWK, PyJWKSet = _jwk_classes()
         if isinstance(key, dict) and "keys" in key:
             key = PyJWKSet.from_dict(key)
+        elif isinstance(key, dict) and "kty" in key:
+            key = PyJWK.from_dict(key)            # one JWK, bound to its algorithm as a PyJWK
         if algorithms is None and isinstance(key, PyJWK):
             algorithms = [key.algorithm_name]            # PyJWT: a PyJWK brings its algorithm
         elif algorithms is None and isinstance(key, PyJWKSet):
