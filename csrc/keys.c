@@ -88,6 +88,11 @@ static tj_sha hmac_sha(tj_alg alg)
     return alg == TJ_ALG_HS256 ? TJ_SHA256 : alg == TJ_ALG_HS384 ? TJ_SHA384 : TJ_SHA512;
 }
 
+int tj_key_is_private(const tj_key *key)
+{
+    return key->pkey ? tj_pkey_is_private(key->pkey) : 1;
+}
+
 size_t tj_key_sig_max(const tj_key *key)
 {
     return key->pkey ? tj_pkey_sig_max(key->pkey) : TJ_HMAC_MAX_TAG;

@@ -49,6 +49,9 @@ int tj_key_supports(const tj_key *key, tj_alg alg);
 tj_status tj_key_verify(const tj_key *key, tj_alg alg, const uint8_t *msg, size_t msg_len,
                         const uint8_t *sig, size_t sig_len);
 
+/* Does the key hold a private half (HMAC keys always do)? */
+int tj_key_is_private(const tj_key *key);
+
 /* Largest signature this key makes (HMAC tag, RSA modulus, raw r||s, EdDSA). */
 size_t tj_key_sig_max(const tj_key *key);
 

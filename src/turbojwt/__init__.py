@@ -15,6 +15,7 @@ from ._core import (
     decode_complete,
     get_unverified_header,
 )
+from ._encode import encode
 from .api_jwk import PyJWK, PyJWKSet
 from .exceptions import (
     DecodeError,
@@ -48,6 +49,7 @@ __all__ = [
     "PyJWKSet",
     "decode",
     "decode_complete",
+    "encode",
     "get_unverified_header",
     "clear_cache",
     "InsecureKeyLengthWarning",

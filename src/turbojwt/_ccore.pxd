@@ -190,6 +190,7 @@ cdef extern from "keys.h" nogil:
     tj_status tj_key_verify(const tj_key *key, tj_alg alg, const uint8_t *msg, size_t msg_len,
                             const uint8_t *sig, size_t sig_len)
     size_t tj_key_sig_max(const tj_key *key)
+    int tj_key_is_private(const tj_key *key)
     tj_status tj_key_sign(const tj_key *key, tj_alg alg, const uint8_t *msg, size_t msg_len,
                           uint8_t *sig, size_t *sig_len)
 

@@ -288,14 +288,14 @@ def prepare_key_material(material):
     return pk
 
 
-def sign_raw(PreparedKey key, str alg, bytes msg):
+def sign_raw(PreparedKey key, alg, bytes msg):
     """The JWS signature of ``msg`` (a signing input) with a prepared private key, by the C core.
 
     HMAC keys sign too. Raises InvalidKeyError when the key cannot serve
     ``alg`` or holds no private key. The building block of signing; tests use
     it to check that PyJWT verifies what the core signs.
     """
-    cdef bytes name = alg.encode("utf-8", "surrogatepass")
+    cdef bytes name = str(alg).encode("utf-8", "surrogatepass")
     cdef tj_alg a = tj_alg_from_name(name, len(name))
     cdef size_t cap = tj_key_sig_max(key.key)
     cdef bytearray out = bytearray(cap)
@@ -307,3 +307,31 @@ def sign_raw(PreparedKey key, str alg, bytes msg):
     if st != TJ_OK:
         raise InvalidKeyError(f"The {key.family} key cannot sign with {alg} ({tj_status_message(st).decode()})")
     return bytes(out[:n])
+
+
+def prepare_private_key(key):
+    """Prepare a public-key private key for signing (RS*, PS*, ES*, EdDSA).
+
+    Accepts PEM text (PKCS#8, PKCS#1 "RSA PRIVATE KEY", SEC 1 "EC PRIVATE KEY"),
+    DER bytes (PKCS#8), ``cryptography`` private key objects and a private
+    PreparedKey. Encrypted PEM is refused with a message saying so. Raises
+    InvalidKeyError for anything else, public keys included.
+    """
+    cdef PreparedKey pk
+    if isinstance(key, PreparedKey):
+        pk = key
+    elif type(key).__module__.startswith("cryptography.") and hasattr(key, "private_bytes"):
+        from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+
+        pk = prepare_public_key(key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption()))
+    else:
+        text = key.encode("utf-8", "surrogatepass") if isinstance(key, str) else key
+        if isinstance(text, bytes) and (b"ENCRYPTED" in text and b"-----BEGIN" in text):
+            raise InvalidKeyError(
+                "The private key is encrypted: decrypt it first (for example with cryptography's "
+                "load_pem_private_key(data, password)) and pass the key object"
+            )
+        pk = prepare_public_key(key)
+    if not tj_key_is_private(pk.key):
+        raise InvalidKeyError(f"Signing needs a private key; this {pk.family} key is public")
+    return pk

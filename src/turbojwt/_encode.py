@@ -1,0 +1,175 @@
+"""turbojwt.encode: PyJWT 2.15's ``jwt.encode``, signing in the C core.
+
+The header and payload are serialized exactly as PyJWT serializes them
+(``json.dumps`` with compact separators, header keys sorted), so for the
+deterministic algorithms (HS*, RS*, EdDSA) the token is byte for byte
+PyJWT's. The key is prepared once and kept (like decode's verifiers), and the
+signature is computed by the C core (``_core.sign_raw``).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import warnings
+from calendar import timegm
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from . import _core
+from .api_jwk import PyJWK
+from .exceptions import InvalidKeyError, InvalidTokenError
+from .warnings import InsecureKeyLengthWarning
+
+__all__ = ["encode"]
+
+_ALGORITHM_UNSET: Any = object()
+_HMAC_MIN_LENGTH = {"HS256": 32, "HS384": 48, "HS512": 64}
+_PUBLIC_KEY_ALGORITHMS = frozenset(
+    ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "ES256K", "EdDSA"]
+)
+_SIGNING_KEY_CACHE_SIZE = 64
+# (kind, cache key) -> (PreparedKey, the key object): holding the object keeps
+# an identity-keyed entry's id from being reused while the entry lives.
+_signing_keys: dict[tuple[str, Any], tuple[Any, Any]] = {}
+
+
+def _b64(data: bytes) -> bytes:
+    return base64.urlsafe_b64encode(data).rstrip(b"=")
+
+
+def _signing_key(key: Any, algorithm: str) -> Any:
+    """The PreparedKey that signs with ``algorithm``, prepared once per key."""
+    kind = "HMAC" if algorithm in _HMAC_MIN_LENGTH else "PKEY"
+    if isinstance(key, (str, bytes)):
+        cache_key: Any = (kind, type(key), key)
+    elif type(key).__module__.startswith("cryptography."):
+        cache_key = (kind, "id", id(key))
+    else:
+        cache_key = None
+    found = _signing_keys.get(cache_key) if cache_key is not None else None
+    if found is not None and found[1] is key:
+        return found[0]
+    prepared = _core.prepare_hmac_key(key) if kind == "HMAC" else _core.prepare_private_key(key)
+    if cache_key is not None:
+        if len(_signing_keys) >= _SIGNING_KEY_CACHE_SIZE:
+            _signing_keys.pop(next(iter(_signing_keys)), None)
+        _signing_keys[cache_key] = (prepared, key)
+    return prepared
+
+
+def _check_key_length(prepared: Any, algorithm: str, enforce: bool) -> None:
+    if algorithm in _HMAC_MIN_LENGTH:
+        minimum = _HMAC_MIN_LENGTH[algorithm]
+        message = (
+            f"The HMAC key is {prepared.size} bytes long, which is below the minimum recommended "
+            f"length of {minimum} bytes for SHA{minimum * 8}. See RFC 7518 Section 3.2."
+            if prepared.size < minimum
+            else None
+        )
+    elif prepared.family == "RSA" and prepared.size < 2048:
+        message = (
+            f"The RSA key is {prepared.size} bits long, which is below the minimum recommended "
+            "size of 2048 bits. See NIST SP 800-131A."
+        )
+    else:
+        message = None
+    if message is not None:
+        if enforce:
+            raise InvalidKeyError(message)
+        warnings.warn(message, InsecureKeyLengthWarning, stacklevel=5)  # the caller of encode()
+
+
+def _signature(signing_input: bytes, key: Any, algorithm: str, enforce_min_length: bool) -> bytes:
+    if algorithm == "none":
+        if not (key is None or key == ""):
+            raise InvalidKeyError('When alg = "none", key value must be None.')
+        return b""
+    if algorithm not in _HMAC_MIN_LENGTH and algorithm not in _PUBLIC_KEY_ALGORITHMS:
+        raise NotImplementedError("Algorithm not supported")
+    if isinstance(key, PyJWK):
+        key = key.key
+    prepared = _signing_key(key, algorithm)
+    _check_key_length(prepared, algorithm, enforce_min_length)
+    return _core.sign_raw(prepared, algorithm, signing_input)
+
+
+def encode_jws(
+    payload: bytes,
+    key: Any,
+    algorithm: str | None = _ALGORITHM_UNSET,
+    headers: Mapping[str, Any] | None = None,
+    json_encoder: type[json.JSONEncoder] | None = None,
+    is_payload_detached: bool = False,
+    sort_headers: bool = True,
+    enforce_min_length: bool = False,
+) -> str:
+    """Sign ``payload`` bytes as a compact JWS, as PyJWT 2.15's ``PyJWS.encode``."""
+    if algorithm is _ALGORITHM_UNSET:
+        algorithm_ = key.algorithm_name if isinstance(key, PyJWK) else "HS256"
+    elif algorithm is None:
+        algorithm_ = key.algorithm_name if isinstance(key, PyJWK) else "none"
+    else:
+        algorithm_ = algorithm
+    if headers:
+        if headers.get("alg"):
+            algorithm_ = headers["alg"]
+        if headers.get("b64") is False:
+            is_payload_detached = True
+
+    header: dict[str, Any] = {"typ": "JWT", "alg": algorithm_}
+    if headers:
+        if "kid" in headers and not isinstance(headers["kid"], str):
+            raise InvalidTokenError("Key ID header parameter must be a string")
+        header.update(headers)
+    if not header["typ"]:
+        del header["typ"]
+    if is_payload_detached:
+        header["b64"] = False
+        # RFC 7797 3: "b64" in the header must be listed in "crit".
+        crit = header.get("crit", [])
+        if not isinstance(crit, list):
+            raise InvalidTokenError("Invalid 'crit' header: must be a list")
+        if "b64" not in crit:
+            header["crit"] = [*crit, "b64"]
+    elif "b64" in header:
+        del header["b64"]
+
+    json_header = json.dumps(header, separators=(",", ":"), cls=json_encoder, sort_keys=sort_headers).encode()
+    segments = [_b64(json_header), payload if is_payload_detached else _b64(payload)]
+    signing_input = b".".join(segments)
+    signature = _signature(signing_input, key, algorithm_, enforce_min_length)
+    if is_payload_detached:
+        segments[1] = b""
+    segments.append(_b64(signature))
+    return b".".join(segments).decode("utf-8")
+
+
+def encode(
+    payload: dict[str, Any],
+    key: Any,
+    algorithm: str | None = _ALGORITHM_UNSET,
+    headers: dict[str, Any] | None = None,
+    json_encoder: type[json.JSONEncoder] | None = None,
+    sort_headers: bool = True,
+) -> str:
+    """Encode ``payload`` as a signed JWT, with PyJWT 2.15's ``jwt.encode`` arguments and behaviour.
+
+    ``payload`` must be a dict; ``datetime`` values of ``exp``, ``iat`` and
+    ``nbf`` become integer timestamps. ``algorithm`` defaults to HS256 (or a
+    PyJWK's own); ``headers["alg"]`` overrides it. ``key`` is an HMAC secret,
+    a private key (PEM, DER, ``cryptography`` object) or a PyJWK. Signing
+    happens in the C core.
+    """
+    if not isinstance(payload, dict):
+        raise TypeError("Expecting a dict object, as JWT only supports JSON objects as payloads.")
+    payload = payload.copy()
+    for time_claim in ("exp", "iat", "nbf"):
+        value = payload.get(time_claim)
+        if isinstance(value, datetime):
+            payload[time_claim] = timegm(value.utctimetuple())
+    if "iss" in payload and not isinstance(payload["iss"], str):
+        raise TypeError("Issuer (iss) must be a string.")
+    json_payload = json.dumps(payload, separators=(",", ":"), cls=json_encoder).encode("utf-8")
+    return encode_jws(json_payload, key, algorithm, headers, json_encoder, sort_headers=sort_headers)
