@@ -1,6 +1,6 @@
 """turbojwt: JSON Web Token verification at the speed of the cryptography underneath.
 
-A C core (base64url, JSON, HMAC through OpenSSL, registered claims) behind
+A C core (base64url, JSON, signatures through OpenSSL, registered claims) behind
 PyJWT 2.15's API, so ``import turbojwt as jwt`` works in existing code, and a
 prepared :class:`Verifier` for the fastest path.
 """
@@ -15,8 +15,15 @@ from ._core import (
     decode_complete,
     get_unverified_header,
 )
-from ._encode import encode
+from . import algorithms, api_jwk, api_jws, api_jwt, exceptions, jwk_set_cache, jwks_client, types, utils, warnings
 from .api_jwk import PyJWK, PyJWKSet
+from .api_jws import (
+    PyJWS,
+    get_algorithm_by_name,
+    register_algorithm,
+    unregister_algorithm,
+)
+from .api_jwt import PyJWT, encode
 from .exceptions import (
     DecodeError,
     ExpiredSignatureError,
@@ -38,6 +45,7 @@ from .exceptions import (
     PyJWTError,
     UnknownKeyError,
 )
+from .jwks_client import PyJWKClient
 from .warnings import InsecureKeyLengthWarning
 
 __version__ = "0.1.0"
@@ -47,6 +55,12 @@ __all__ = [
     "PreparedKey",
     "PyJWK",
     "PyJWKSet",
+    "PyJWS",
+    "PyJWT",
+    "register_algorithm",
+    "unregister_algorithm",
+    "get_algorithm_by_name",
+    "PyJWKClient",
     "decode",
     "decode_complete",
     "encode",

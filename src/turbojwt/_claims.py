@@ -27,7 +27,7 @@ from .exceptions import (
     MissingRequiredClaimError,
 )
 
-__all__ = ["validate_claims"]
+__all__ = ["validate_claims", "check_issuer"]
 
 
 def _as_int(value: Any, error: type[Exception], message: str) -> int:
@@ -61,7 +61,7 @@ def _check_audience(payload: Mapping[str, Any], audience: Any, strict: bool) -> 
         raise InvalidAudienceError("Audience doesn't match")
 
 
-def _check_issuer(payload: Mapping[str, Any], issuer: Any) -> None:
+def check_issuer(payload: Mapping[str, Any], issuer: Any) -> None:
     if "iss" not in payload:
         raise MissingRequiredClaimError("iss")
     iss = payload["iss"]
@@ -109,7 +109,7 @@ def validate_claims(
         if exp <= now - leeway:
             raise ExpiredSignatureError("Signature has expired")
     if options["verify_iss"] and issuer is not None:
-        _check_issuer(payload, issuer)
+        check_issuer(payload, issuer)
     if options["verify_aud"]:
         _check_audience(payload, audience, bool(options.get("strict_aud", False)))
     if options["verify_sub"] and "sub" in payload:

@@ -513,6 +513,13 @@ cdef class Verifier:
         """Like :meth:`decode`, but return ``{"payload", "header", "signature"}``."""
         return _run(self, jwt, detached_payload, MODE_COMPLETE)
 
+    def decode_jws(self, jwt, detached_payload=None):
+        """Verify the JWS layer only: ``{"payload": bytes, "header": dict, "signature": bytes}``.
+
+        The payload is not parsed and no claim is checked (PyJWT's ``PyJWS.decode_complete``).
+        """
+        return _run(self, jwt, detached_payload, MODE_JWS)
+
     def __repr__(self):
         return f"<turbojwt.Verifier algorithms={list(self.algorithms)!r}>"
 
@@ -523,6 +530,7 @@ cdef enum:
     MODE_CLAIMS = 0
     MODE_COMPLETE = 1
     MODE_HEADER = 2
+    MODE_JWS = 3        # the JWS layer only: payload bytes, no JSON, no claims
 
 
 cdef inline int _token_bytes(object jwt, const uint8_t **p, Py_ssize_t *n) except -1:
@@ -566,9 +574,10 @@ cdef object _run(Verifier v, object jwt, object detached, int mode):
         dn = PyBytes_GET_SIZE(detached)
     if <size_t>n > <size_t>v.max_token_length or <size_t>dn > <size_t>v.max_token_length - <size_t>n:
         raise DecodeError(f"Token is larger than the configured maximum ({v.max_token_length} bytes)")
-    if mode == MODE_HEADER:
+    if mode == MODE_HEADER or mode == MODE_JWS:
         header_policy = v.policy
-        header_policy.flags = TJ_HEADER_ONLY
+        header_policy.flags = TJ_HEADER_ONLY if mode == MODE_HEADER else (
+            (v.policy.flags & TJ_VERIFY_SIGNATURE) | TJ_SKIP_PAYLOAD)
         pol = &header_policy
 
     tj_workspace_need(<size_t>n, <size_t>dn, &need_buf, &need_tape)
@@ -620,6 +629,12 @@ cdef object _run(Verifier v, object jwt, object detached, int mode):
             raise DecodeError(f"Invalid header string: {exc}") from None
         if mode == MODE_HEADER:
             return header
+        if mode == MODE_JWS:
+            return {
+                "payload": PyBytes_FromStringAndSize(<const char *>res.payload, res.payload_len),
+                "header": header,
+                "signature": PyBytes_FromStringAndSize(<const char *>res.signature, res.signature_len),
+            }
         try:
             claims = _tape_object(res.payload, ws.tape + res.payload_root)
         except ValueError as exc:
@@ -759,6 +774,11 @@ cdef _remember(object cache_key, Verifier v):
     _verifier_cache[cache_key] = v
 
 
+def cached_verifier(key, algorithms=None, options=None, audience=None, issuer=None, subject=None, leeway=0):
+    """The Verifier the module-level decode uses for these arguments (prepared once, then cached)."""
+    return _verifier_for(key, algorithms, options, audience, issuer, subject, leeway)
+
+
 def clear_cache():
     """Forget every Verifier that the module-level decode prepared."""
     _verifier_cache.clear()
@@ -785,12 +805,27 @@ cdef _deprecated_arguments(str where, verify, options, dict kwargs):
             )
 
 
+# Set when the module-level PyJWS's algorithms differ from the defaults (a
+# registered custom Algorithm): decode then goes through turbojwt.api_jwt.
+cdef bint _python_algorithms = False
+
+
+def use_python_algorithms(bint flag):
+    """Send module-level decode through the PyJWS algorithm registry (True) or the core alone."""
+    global _python_algorithms
+    _python_algorithms = flag
+
+
 def decode_complete(jwt, key="", algorithms=None, options=None, verify=None, detached_payload=None,
                     audience=None, issuer=None, subject=None, leeway=0, **kwargs):
     """Verify ``jwt`` and return ``{"payload": claims, "header": header, "signature": bytes}``.
 
     The same arguments and checks as :func:`decode`.
     """
+    if _python_algorithms:
+        from . import api_jwt
+        return api_jwt.decode_complete(jwt, key, algorithms, options, verify, detached_payload, audience,
+                                       issuer, subject, leeway, **kwargs)
     if kwargs or verify is not None:
         _deprecated_arguments("decode_complete", verify, options, kwargs)
     cdef Verifier v = _verifier_for(key, algorithms, options, audience, issuer, subject, leeway)
@@ -807,6 +842,10 @@ def decode(jwt, key="", algorithms=None, options=None, verify=None, detached_pay
     ``options`` takes PyJWT's option names. The prepared key and policy are
     cached, so repeated calls with the same arguments run at Verifier speed.
     """
+    if _python_algorithms:
+        from . import api_jwt
+        return api_jwt.decode(jwt, key, algorithms, options, verify, detached_payload, audience,
+                              subject, issuer, leeway, **kwargs)
     if kwargs or verify is not None:
         _deprecated_arguments("decode", verify, options, kwargs)
     cdef Verifier v = _verifier_for(key, algorithms, options, audience, issuer, subject, leeway)
@@ -917,3 +956,14 @@ def bench_raw_verify(PreparedKey key, str alg, bytes msg, bytes sig, Py_ssize_t 
     if st != TJ_OK:
         raise PyJWTError(f"raw verification failed in the benchmark loop: {tj_status_message(st).decode()}")
     return (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9
+
+
+def b64url_decode(bytes data):
+    """Strict base64url decoding by the core (the rule token segments follow); ValueError if invalid."""
+    cdef Py_ssize_t n = PyBytes_GET_SIZE(data)
+    cdef bytearray out = bytearray(tj_b64url_decoded_bound(<size_t>n))
+    cdef size_t got = 0
+    if tj_b64url_decode(<const uint8_t *>PyBytes_AS_STRING(data), <size_t>n,
+                        <uint8_t *><char *>out, &got) != 0:
+        raise ValueError("not strict base64url")
+    return bytes(out[:got])

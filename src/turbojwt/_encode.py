@@ -13,7 +13,7 @@ import base64
 import json
 import warnings
 from calendar import timegm
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +22,7 @@ from .api_jwk import PyJWK
 from .exceptions import InvalidKeyError, InvalidTokenError
 from .warnings import InsecureKeyLengthWarning
 
-__all__ = ["encode"]
+__all__ = ["encode", "encode_jws", "native_signature"]
 
 _ALGORITHM_UNSET: Any = object()
 _HMAC_MIN_LENGTH = {"HS256": 32, "HS384": 48, "HS512": 64}
@@ -81,7 +81,8 @@ def _check_key_length(prepared: Any, algorithm: str, enforce: bool) -> None:
         warnings.warn(message, InsecureKeyLengthWarning, stacklevel=5)  # the caller of encode()
 
 
-def _signature(signing_input: bytes, key: Any, algorithm: str, enforce_min_length: bool) -> bytes:
+def native_signature(signing_input: bytes, key: Any, algorithm: str, enforce_min_length: bool) -> bytes:
+    """The signature of ``signing_input`` for one of turbojwt's algorithms, by the C core."""
     if algorithm == "none":
         if not (key is None or key == ""):
             raise InvalidKeyError('When alg = "none", key value must be None.')
@@ -104,8 +105,13 @@ def encode_jws(
     is_payload_detached: bool = False,
     sort_headers: bool = True,
     enforce_min_length: bool = False,
+    signer: Callable[[bytes, Any, str, bool], bytes] = native_signature,
 ) -> str:
-    """Sign ``payload`` bytes as a compact JWS, as PyJWT 2.15's ``PyJWS.encode``."""
+    """Sign ``payload`` bytes as a compact JWS, as PyJWT 2.15's ``PyJWS.encode``.
+
+    ``signer(signing_input, key, algorithm, enforce_min_length)`` makes the
+    signature: the core by default, registered Algorithm objects for PyJWS.
+    """
     if algorithm is _ALGORITHM_UNSET:
         algorithm_ = key.algorithm_name if isinstance(key, PyJWK) else "HS256"
     elif algorithm is None:
@@ -139,7 +145,7 @@ def encode_jws(
     json_header = json.dumps(header, separators=(",", ":"), cls=json_encoder, sort_keys=sort_headers).encode()
     segments = [_b64(json_header), payload if is_payload_detached else _b64(payload)]
     signing_input = b".".join(segments)
-    signature = _signature(signing_input, key, algorithm_, enforce_min_length)
+    signature = signer(signing_input, key, algorithm_, enforce_min_length)
     if is_payload_detached:
         segments[1] = b""
     segments.append(_b64(signature))

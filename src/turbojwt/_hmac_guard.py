@@ -18,10 +18,11 @@ from .exceptions import InvalidKeyError
 
 __all__ = ["check_hmac_secret"]
 
-# Any PEM block: a BEGIN line and an END line with the same label after it.
-_PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----.*?-----END \1-----", re.DOTALL)
-# PyJWT also accepts markers written with a space instead of the fifth dash.
-_PEM_LOOSE = re.compile(rb"----[- ]BEGIN ([A-Z0-9 ]+)[- ]----.*?----[- ]END \1[- ]----", re.DOTALL)
+# A PEM marker line; PyJWT also accepts a space instead of the fifth dash.
+# (A lookahead, so overlapping markers such as "-----END X-----BEGIN Y-----" all count.)
+_PEM_MARKER = re.compile(rb"(?=----[- ](BEGIN|END) ([A-Z0-9 ]+?)[- ]----)")
+# A JSON member name (a string followed by a colon), for a too-deep document.
+_JSON_MEMBER_NAME = re.compile(r'"(?:[^"\\]|\\.)*"(?=\s*:)')
 _SSH_PREFIXES = (
     b"ssh-ed25519",
     b"ssh-ed448",
@@ -33,6 +34,29 @@ _SSH_PREFIXES = (
 )
 
 
+def _is_kty(quoted: str) -> bool:
+    try:
+        return json.loads(quoted) == "kty"
+    except ValueError:
+        return False
+
+
+def _has_pem_block(secret: bytes) -> bool:
+    """A BEGIN marker followed later by the END marker of the same label.
+
+    One pass over the markers (a regex spanning BEGIN to END would rescan the
+    rest of the input from every BEGIN: quadratic in the secret's length).
+    """
+    first_begin: dict[bytes, int] = {}
+    for m in _PEM_MARKER.finditer(secret):
+        kind, label = m.group(1), m.group(2)
+        if kind == b"BEGIN":
+            first_begin.setdefault(label, m.start() + len(label) + 16)  # the end of "-----BEGIN <label>-----"
+        elif label in first_begin and first_begin[label] <= m.start():
+            return True
+    return False
+
+
 def _looks_like_jwk(secret: bytes) -> bool:
     """Does the secret parse as JSON holding a JWK ("kty") anywhere?"""
     try:
@@ -40,8 +64,16 @@ def _looks_like_jwk(secret: bytes) -> bool:
         # check does. Integers are irrelevant; parsing them could be slow.
         doc: Any = json.loads(secret, parse_int=lambda _: 0)
     except RecursionError:
-        # Too deep to parse: a JSON-shaped secret is refused either way.
-        return True
+        # Too deep to parse (as PyJWT decides it): an object, or a list with a
+        # "kty" member name somewhere inside, is refused; other bytes are not.
+        try:
+            text = secret.decode(json.detect_encoding(secret), errors="surrogatepass")
+        except UnicodeError:
+            return False
+        body = text.lstrip("\ufeff \t\r\n")
+        if body.startswith("{"):
+            return True
+        return body.startswith("[") and any(_is_kty(m.group(0)) for m in _JSON_MEMBER_NAME.finditer(body))
     except ValueError:
         return False
     pending = [doc]
@@ -65,8 +97,7 @@ def check_hmac_secret(secret: bytes, der_key_check: Callable[[bytes], bool] | No
     if len(secret) == 0:
         raise InvalidKeyError("HMAC key must not be empty.")
     if (
-        _PEM_BLOCK.search(secret)
-        or _PEM_LOOSE.search(secret)
+        _has_pem_block(secret)
         or secret.startswith(_SSH_PREFIXES)
         or (der_key_check is not None and der_key_check(secret))
     ):

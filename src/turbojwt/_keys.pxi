@@ -51,6 +51,8 @@ def prepare_hmac_key(key):
     SSH, DER keys and certificates, JWK): see turbojwt._hmac_guard. Raises
     InvalidKeyError.
     """
+    if isinstance(key, PreparedKey) and (<PreparedKey>key).family == "HMAC":
+        return key
     cdef bytes secret = _to_bytes(key)
     _check_hmac_secret(secret, _is_der_key)
     cdef PreparedKey pk = PreparedKey.__new__(PreparedKey)

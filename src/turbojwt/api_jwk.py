@@ -68,6 +68,11 @@ class PyJWK:
         if algorithm not in _SUPPORTED_ALGORITHMS:
             raise PyJWKError(f"Unable to find an algorithm for key: {dict(jwk_data)}")
         self.algorithm_name: str = algorithm
+        # PyJWT's Algorithm object for this key (None for a public-key algorithm
+        # without cryptography installed: turbojwt itself does not need it).
+        from .algorithms import get_default_algorithms
+
+        self.Algorithm = get_default_algorithms().get(algorithm)
         self.key = prepare_key_material(jwk_key_material(jwk_data))
         if not self.key.supports(algorithm):
             raise InvalidKeyError(f"The {kty} key cannot be used with {algorithm}")
