@@ -128,6 +128,11 @@ cdef extern from "json.h" nogil:
     int tj_json_small_int(const uint8_t *doc, const tj_json_entry *e, int64_t *out)
 
 
+cdef extern from "claims.h" nogil:
+    tj_status tj_check_claims(const tj_policy *policy, const uint8_t *doc, const tj_json_entry *tape,
+                              uint32_t root, double now, int *detail)
+
+
 cdef extern from "b64url.h" nogil:
     size_t tj_b64url_decoded_bound(size_t len)
     size_t tj_b64url_encoded_len(size_t len)

@@ -237,6 +237,7 @@ cdef class Verifier:
     cdef list _set_allowed         # [[_AllowedAlg]] per key of the set
     cdef dict _refused_kids        # kid -> why the set's key may not verify
     cdef object _source_key        # the key object, for identity-keyed cache entries
+    cdef object _cache             # _TokenCache, or None
     cdef list _keep                # bytes objects the C policy points into
     cdef list _require
     cdef bint _python_claims
@@ -267,7 +268,7 @@ cdef class Verifier:
         free(self.c_require)
 
     def __init__(self, key=None, algorithms=None, *, options=None, audience=None, issuer=None,
-                 subject=None, leeway=0, max_token_length=None):
+                 subject=None, leeway=0, max_token_length=None, cache=0):
         cdef dict merged = merge_options(options)
         cdef unsigned flags = 0
         cdef bint verify_sig = bool(merged["verify_signature"])
@@ -311,6 +312,10 @@ cdef class Verifier:
         if self._python_claims:
             flags |= TJ_CLAIMS_IN_PYTHON
 
+        if cache:
+            if cache < 0:
+                raise ValueError("cache must be a number of tokens (0 for none)")
+            self._cache = _TokenCache(cache)
         self.policy.flags = flags
         self.policy.leeway = self.leeway
         self.policy.max_token_len = <size_t>self.max_token_length
@@ -505,13 +510,42 @@ cdef class Verifier:
         """Verify ``jwt`` (str or bytes) and return its claims as a dict.
 
         Raises a subclass of InvalidTokenError (or InvalidKeyError) naming what
-        was wrong; never returns an unverified payload.
+        was wrong; never returns an unverified payload. With ``cache=N``, a
+        token seen verified before skips the signature (its claims are checked
+        again against the current clock).
         """
+        if self._cache is not None and detached_payload is None:
+            return _decode_cached(self, jwt)
         return _run(self, jwt, detached_payload, MODE_CLAIMS)
 
     def decode_complete(self, jwt, detached_payload=None):
         """Like :meth:`decode`, but return ``{"payload", "header", "signature"}``."""
         return _run(self, jwt, detached_payload, MODE_COMPLETE)
+
+    @property
+    def cache_info(self):
+        """``(hits, misses, entries)`` of the verified-token cache; ``(0, 0, 0)`` without one."""
+        if self._cache is None:
+            return (0, 0, 0)
+        c = <_TokenCache>self._cache
+        return (c.hits, c.misses, len(c))
+
+    def decode_many(self, tokens, threads=None):
+        """Verify many tokens; a list, in input order, of claims dicts or exception instances.
+
+        The C core runs with the GIL released, each chunk of tokens split across
+        ``threads`` threads (default: the number of cores); each result is what
+        :meth:`decode` would return, or the exception it would raise.
+        """
+        return _decode_many(self, tokens, threads, False)
+
+    def verify_many(self, tokens, threads=None):
+        """Like :meth:`decode_many` without building claims: ``(valid, reason)`` per token.
+
+        ``reason`` is ``"ok"`` or the name of the exception class :meth:`decode`
+        would raise (for auditing logs, where the claims are not needed).
+        """
+        return _decode_many(self, tokens, threads, True)
 
     def decode_jws(self, jwt, detached_payload=None):
         """Verify the JWS layer only: ``{"payload": bytes, "header": dict, "signature": bytes}``.
@@ -616,9 +650,12 @@ cdef object _run(Verifier v, object jwt, object detached, int mode):
 
         if res.status == TJ_OK and mode == MODE_CLAIMS:
             try:
-                return _tape_object(res.payload, ws.tape + res.payload_root)
+                claims = _tape_object(res.payload, ws.tape + res.payload_root)
             except ValueError as exc:
                 raise DecodeError(f"Invalid payload string: {exc}") from None
+            if v._cache is not None and detached is None:
+                _cache_store(v, jwt, res.payload, res.payload_len, claims)
+            return claims
 
         if res.status != TJ_OK and res.status != TJ_DEFER_CLAIMS:
             raise _exception_for(v, &res, ws.tape)
@@ -642,6 +679,8 @@ cdef object _run(Verifier v, object jwt, object detached, int mode):
         if res.status == TJ_DEFER_CLAIMS:
             _validate_claims(claims, v.options, v.audience, v.issuer, v.subject, v.leeway, now)
         if mode == MODE_CLAIMS:
+            if v._cache is not None and detached is None:
+                _cache_store(v, jwt, res.payload, res.payload_len, claims)
             return claims
         return {
             "payload": claims,
@@ -665,6 +704,10 @@ def get_unverified_header(jwt):
     checked: do not trust what it says before verification.
     """
     return _run(_HEADER_READER, jwt, None, MODE_HEADER)
+
+
+include "_batch.pxi"
+include "_cache.pxi"
 
 
 # ---------------------------------------------------------------- drop-in decode
@@ -967,3 +1010,4 @@ def b64url_decode(bytes data):
                         <uint8_t *><char *>out, &got) != 0:
         raise ValueError("not strict base64url")
     return bytes(out[:got])
+
