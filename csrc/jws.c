@@ -16,12 +16,16 @@ double tj_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-void tj_workspace_need(size_t token_len, size_t detached_len, size_t *buf_bytes, uint32_t *tape_entries)
+void tj_workspace_need(size_t token_len, size_t detached_len, int has_detached, size_t *buf_bytes,
+                       uint32_t *tape_entries)
 {
     /* Decoding never grows a segment, so the decoded header, payload and
-     * signature fit in token_len bytes; a detached payload is copied once
-     * into the signing input (header segment + '.' + payload). */
-    size_t total = token_len + 2u * detached_len + 8u;
+     * signature fit in token_len bytes. With a detached payload (RFC 7797) the
+     * signing input is rebuilt after them: the raw header segment (less than
+     * token_len), '.', and the payload. */
+    size_t total = token_len + 8u;
+    if (has_detached)
+        total += token_len + 1u + detached_len;
     *buf_bytes = total;
     *tape_entries = tj_json_tape_bound(token_len) + tj_json_tape_bound(detached_len) + 2u;
 }
@@ -290,7 +294,11 @@ void tj_decode(const tj_policy *pol, const uint8_t *token, size_t len,
             FAIL(TJ_ERR_B64_NOT_CRIT);
         if (!detached)
             FAIL(TJ_ERR_DETACHED_MISSING);
-        /* signing input = header segment '.' detached payload */
+        /* signing input = header segment '.' detached payload; the workspace
+         * was sized for it (tj_workspace_need with has_detached), and a
+         * caller's short workspace is refused rather than overrun. */
+        if (ws->buf_cap - used < hlen + 1u + detached_len)
+            FAIL(TJ_ERR_NOMEM);
         uint8_t *si = buf + used;
         memcpy(si, hseg, hlen);
         si[hlen] = '.';

@@ -89,9 +89,11 @@ typedef struct {
     uint32_t tape_cap;
 } tj_workspace;
 
-/* Bytes and tape entries a workspace needs for a token of token_len bytes
- * and a detached payload of detached_len bytes. */
-void tj_workspace_need(size_t token_len, size_t detached_len, size_t *buf_bytes, uint32_t *tape_entries);
+/* Bytes and tape entries a workspace needs for a token of token_len bytes,
+ * with a detached payload of detached_len bytes when has_detached (an empty
+ * detached payload still counts: the signing input is then rebuilt). */
+void tj_workspace_need(size_t token_len, size_t detached_len, int has_detached, size_t *buf_bytes,
+                       uint32_t *tape_entries);
 
 /* What tj_decode found; pointers refer into the token or the workspace. */
 typedef struct {

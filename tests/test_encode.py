@@ -141,3 +141,214 @@ def test_pyjwk_signs_with_its_algorithm(keys):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert pyjwt.decode(token, keys["ES256"].public_key(), algorithms=["ES256"], audience="a") == CLAIMS
+
+
+# ------------------------------------------------------------------ the hot path (_core.encode_claims)
+# turbojwt._encode.encode writes plain claims with the core's JSON writer and
+# signs in one call; anything else goes through json.dumps as before. Either
+# way the token must be PyJWT's, and errors and warnings must be PyJWT's.
+
+import enum  # noqa: E402
+import threading  # noqa: E402
+from decimal import Decimal  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from turbojwt import _core, _encode  # noqa: E402
+
+json_text = st.text(st.characters(codec=None, categories=None), max_size=24)
+json_scalars = (
+    st.none() | st.booleans() | st.integers() | st.integers(-(2**100), 2**100) | json_text
+    | st.floats() | st.sampled_from([-0.0, 1e300, 5e-324, float("nan"), float("inf"), -float("inf")])
+)
+json_values = st.recursive(
+    json_scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(json_text, inner, max_size=4),
+    max_leaves=20,
+)
+claim_sets = st.dictionaries(json_text.filter(lambda k: k != "iss"), json_values, max_size=8) | st.builds(
+    lambda base, iss: {**base, "iss": iss}, st.dictionaries(json_text, json_values, max_size=4), json_text
+)
+extra_headers = st.none() | st.dictionaries(
+    st.sampled_from(["kid", "cty", "typ", "x5t", "zz", "a", "nested"]), json_values, max_size=3
+).map(lambda h: {**h, "kid": str(h["kid"])} if "kid" in h else h)
+
+
+def _same_outcome(ours, theirs):
+    """Both return the same token, or both raise the same exception type."""
+    try:
+        expected = theirs()
+    except Exception as exc:  # noqa: BLE001
+        with pytest.raises(Exception) as raised:  # noqa: PT011 - compared by name just below
+            ours()
+        assert type(raised.value).__name__ == type(exc).__name__  # jwt.X or turbojwt.X
+        return
+    assert ours() == expected
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(claim_sets, extra_headers, st.sampled_from(["HS256", "HS384", "HS512"]), st.booleans())
+def test_hot_path_hmac_tokens_are_pyjwts(claims, headers, alg, sort_headers):
+    secret = SECRET * 2
+    for encode in (_encode.encode, turbojwt.encode):
+        _same_outcome(
+            lambda: encode(claims, secret, algorithm=alg, headers=headers, sort_headers=sort_headers),
+            lambda: pyjwt.encode(claims, secret, algorithm=alg, headers=headers, sort_headers=sort_headers),
+        )
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(claims=claim_sets, headers=extra_headers, alg=st.sampled_from(["RS256", "RS512", "EdDSA"]))
+def test_hot_path_deterministic_tokens_are_pyjwts(keys, claims, headers, alg):
+    _same_outcome(
+        lambda: _encode.encode(claims, keys[alg], algorithm=alg, headers=headers),
+        lambda: pyjwt.encode(claims, keys[alg], algorithm=alg, headers=headers),
+    )
+
+
+def test_hot_path_takes_plain_claims(keys):
+    # The hot path itself (not the fallback) makes these tokens.
+    assert _core.encode_claims(CLAIMS, SECRET) == pyjwt.encode(CLAIMS, SECRET)
+    assert _core.encode_claims(CLAIMS, SECRET, "HS256", {"kid": "k1", "nested": {"b": 1, "a": 2}}) == (
+        pyjwt.encode(CLAIMS, SECRET, headers={"kid": "k1", "nested": {"b": 1, "a": 2}})
+    )
+    long_secret = (SECRET * 2).encode()
+    assert _core.encode_claims(CLAIMS, long_secret, "HS384", None, False) == pyjwt.encode(
+        CLAIMS, long_secret, algorithm="HS384", sort_headers=False
+    )
+    assert _core.encode_claims(CLAIMS, SECRET.encode(), "HS384") is None  # short for HS384: PyJWT warns
+    for alg in ("RS256", "EdDSA"):
+        assert _core.encode_claims(CLAIMS, keys[alg], alg) == pyjwt.encode(CLAIMS, keys[alg], algorithm=alg)
+        assert _core.encode_claims(CLAIMS, _pem(keys[alg]).decode(), alg) == pyjwt.encode(
+            CLAIMS, keys[alg], algorithm=alg
+        )
+    prepared = _core.prepare_private_key(keys["RS256"])
+    assert _core.encode_claims(CLAIMS, prepared, "RS256") == pyjwt.encode(CLAIMS, keys["RS256"], algorithm="RS256")
+
+
+class Level(enum.IntEnum):
+    HIGH = 3
+
+
+class Name(str):
+    pass
+
+
+class DateEncoder(__import__("json").JSONEncoder):
+    def default(self, o):
+        if isinstance(o, datetime.datetime):
+            return o.isoformat()
+        if isinstance(o, Decimal):
+            return str(o)
+        return super().default(o)
+
+
+WHEN = datetime.datetime(2030, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)
+
+
+@pytest.mark.parametrize(
+    ("claims", "kwargs"),
+    [
+        ({"level": Level.HIGH}, {}),
+        ({"name": Name("ada"), "iss": Name("me")}, {}),
+        ({"sub": "x", "exp": WHEN, "iat": WHEN}, {}),
+        ({"sub": "x", "exp": WHEN}, {"headers": {"kid": "k"}}),
+        ({"deep": {"when": [WHEN, {"at": WHEN}]}, "price": Decimal("1.50")}, {"json_encoder": DateEncoder}),
+        ({"sub": "x"}, {"json_encoder": DateEncoder, "headers": {"kid": "k", "at": WHEN}}),
+        ({1: "int key", 2.5: "float key", None: "none key"}, {}),
+        ({"sub": "x"}, {"headers": {"typ": None}}),
+        ({"sub": "x"}, {"headers": {"typ": ""}}),
+        ({"sub": "x"}, {"headers": {"typ": 0, "b64": True}}),
+        ({"sub": "x"}, {"headers": {"alg": None}}),
+        ({"sub": "x"}, {"headers": {"alg": "HS384", "kid": Name("k")}}),
+        ({"sub": "x"}, {"headers": {"b64": False}}),
+        ({"sub": "x"}, {"headers": {"b64": False, "crit": ["other"]}}),
+        ({"sub": "x"}, {"algorithm": None}),
+    ],
+)
+@pytest.mark.filterwarnings("ignore::UserWarning")  # HS384 with a 39-byte secret: both warn
+def test_fallback_cases_are_pyjwts(claims, kwargs):
+    key = None if kwargs.get("algorithm", "HS256") is None else SECRET
+    for encode in (_encode.encode, turbojwt.encode):
+        _same_outcome(lambda: encode(claims, key, **kwargs), lambda: pyjwt.encode(claims, key, **kwargs))
+
+
+def test_pyjwk_and_datetimes_take_the_hot_path_after_conversion(keys):
+    from jwt.algorithms import OKPAlgorithm
+
+    jwk = turbojwt.PyJWK(OKPAlgorithm.to_jwk(keys["EdDSA"], as_dict=True))
+    claims = {"sub": "x", "exp": WHEN}
+    assert _encode.encode(claims, jwk) == pyjwt.encode(claims, keys["EdDSA"], algorithm="EdDSA")
+
+
+@pytest.mark.parametrize(
+    ("claims", "key", "kwargs", "error"),
+    [
+        # PyJWT serializes the payload before it looks at the header or the key
+        ({"x": object()}, "", {}, TypeError),
+        ({"x": object()}, SECRET, {"headers": {"kid": 5}}, TypeError),
+        ({"x": 1}, SECRET, {"headers": {"kid": 5}}, turbojwt.InvalidTokenError),
+        ({"x": 1}, "", {}, turbojwt.InvalidKeyError),
+        ({"x": 1}, SECRET, {"algorithm": "HS1024"}, NotImplementedError),
+        ({"iss": 1}, SECRET, {}, TypeError),
+        ({"x": 1, 2: 3}, SECRET, {"headers": {"kid": "k"}}, None),
+        ({"x": 1}, SECRET, {"headers": {"kid": "k", 3: 4}}, TypeError),  # sorting str and int keys
+    ],
+)
+def test_errors_come_in_pyjwts_order(claims, key, kwargs, error):
+    if error is None:
+        assert _encode.encode(claims, key, **kwargs) == pyjwt.encode(claims, key, **kwargs)
+        return
+    with pytest.raises(getattr(pyjwt, error.__name__, error)):
+        pyjwt.encode(claims, key, **kwargs)
+    with pytest.raises(error):
+        _encode.encode(claims, key, **kwargs)
+
+
+def test_weak_key_warns_once_pointing_at_the_caller():
+    with pytest.warns(turbojwt.InsecureKeyLengthWarning) as record:
+        token = _encode.encode(CLAIMS, "short-key!")
+    with pytest.warns(pyjwt.warnings.InsecureKeyLengthWarning):
+        assert token == pyjwt.encode(CLAIMS, "short-key!")
+    assert len(record) == 1 and record[0].filename == __file__
+    with pytest.warns(turbojwt.InsecureKeyLengthWarning):  # and on every call, not just the first
+        _encode.encode(CLAIMS, "short-key!")
+
+
+def test_equal_secrets_of_either_type_share_nothing_wrong():
+    a, b = "s" * 40, "".join(["s"] * 40)
+    assert a is not b
+    assert _encode.encode(CLAIMS, a) == _encode.encode(CLAIMS, b) == pyjwt.encode(CLAIMS, a)
+    assert _encode.encode(CLAIMS, a.encode()) == pyjwt.encode(CLAIMS, a.encode())
+    other = "t" * 40
+    assert _encode.encode(CLAIMS, other) == pyjwt.encode(CLAIMS, other) != pyjwt.encode(CLAIMS, a)
+
+
+def test_hot_path_from_many_threads(keys):
+    expected = {alg: pyjwt.encode(CLAIMS, keys[alg], algorithm=alg) for alg in ("RS256", "EdDSA")}
+    expected["HS256"] = pyjwt.encode(CLAIMS, SECRET)
+    results: list[bool] = []
+
+    def work():
+        for _ in range(20):
+            for alg, token in expected.items():
+                key = SECRET if alg == "HS256" else keys[alg]
+                results.append(_encode.encode(CLAIMS, key, algorithm=alg) == token)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 4 * 20 * 3 and all(results)
+
+
+def test_randomized_algorithms_on_the_hot_path_verify(keys):
+    for alg in ("PS256", "ES256", "ES384", "ES512", "ES256K"):
+        token = _encode.encode(CLAIMS, keys[alg], algorithm=alg, headers={"kid": "k"})
+        assert pyjwt.decode(token, keys[alg].public_key(), algorithms=[alg], audience="a") == CLAIMS
+        assert token.split(".")[:2] == pyjwt.encode(CLAIMS, keys[alg], algorithm=alg, headers={"kid": "k"}).split(
+            "."
+        )[:2]

@@ -88,7 +88,7 @@ cdef _Chunk _prepare_chunk(Verifier v, list tokens, list early):
             continue
         c.tok[i] = p
         c.tok_len[i] = <size_t>plen
-        tj_workspace_need(<size_t>plen, 0, &need_buf, &need_tape)
+        tj_workspace_need(<size_t>plen, 0, 0, &need_buf, &need_tape)
         # One arena for the chunk: each token's bytes then its tape, 8-byte aligned.
         c.ws[i].buf_cap = (need_buf + 7u) & ~(<size_t>7u)
         c.ws[i].tape_cap = need_tape

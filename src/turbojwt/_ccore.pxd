@@ -248,7 +248,7 @@ cdef extern from "jws.h" nogil:
         size_t buf_cap
         tj_json_entry *tape
         uint32_t tape_cap
-    void tj_workspace_need(size_t token_len, size_t detached_len, size_t *buf_bytes,
+    void tj_workspace_need(size_t token_len, size_t detached_len, int has_detached, size_t *buf_bytes,
                            uint32_t *tape_entries)
     ctypedef struct tj_decoded:
         tj_status status

@@ -5,6 +5,13 @@ The header and payload are serialized exactly as PyJWT serializes them
 deterministic algorithms (HS*, RS*, EdDSA) the token is byte for byte
 PyJWT's. The key is prepared once and kept (like decode's verifiers), and the
 signature is computed by the C core (``_core.sign_raw``).
+
+The hot path (``encode`` without a json_encoder) writes both documents with
+the core's JSON writer (``_core.encode_claims``: json.dumps's bytes for the
+plain types, see _jsonwrite.pxi), signs and assembles the token in one call.
+Whatever it is not sure about (a custom encoder, a datetime or subclass in
+the claims, a weak or unusable key, "none", detached payloads, a header to
+refuse) takes the general path, which does what PyJWT does, in PyJWT's order.
 """
 
 from __future__ import annotations
@@ -22,9 +29,10 @@ from .api_jwk import PyJWK
 from .exceptions import InvalidKeyError, InvalidTokenError
 from .warnings import InsecureKeyLengthWarning
 
-__all__ = ["encode", "encode_jws", "native_signature"]
+__all__ = ["encode", "encode_jws", "fast_encode", "native_signature"]
 
-_ALGORITHM_UNSET: Any = object()
+# The marker of "no algorithm given", shared with the core's hot path.
+_ALGORITHM_UNSET: Any = _core.ALGORITHM_UNSET
 _HMAC_MIN_LENGTH = {"HS256": 32, "HS384": 48, "HS512": 64}
 _PUBLIC_KEY_ALGORITHMS = frozenset(
     ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "ES256K", "EdDSA"]
@@ -35,8 +43,25 @@ _SIGNING_KEY_CACHE_SIZE = 64
 _signing_keys: dict[tuple[str, Any], tuple[Any, Any]] = {}
 
 
+_b64url = _core.b64url_encode
+_json_compact = _core.json_compact
+_encode_claims = _core.encode_claims
+_encode_compact = _core.encode_compact
+
+
 def _b64(data: bytes) -> bytes:
-    return base64.urlsafe_b64encode(data).rstrip(b"=")
+    if type(data) is bytes:
+        return _b64url(data)
+    return base64.urlsafe_b64encode(data).rstrip(b"=")  # bytearray, memoryview: as PyJWT
+
+
+def _dumps(obj: Any, json_encoder: type[json.JSONEncoder] | None, sort_keys: bool = False) -> bytes:
+    """``json.dumps(obj, separators=(",", ":"), cls=json_encoder, sort_keys=sort_keys).encode()``."""
+    if json_encoder is None:
+        out = _json_compact(obj, sort_keys)
+        if out is not None:
+            return out
+    return json.dumps(obj, separators=(",", ":"), cls=json_encoder, sort_keys=sort_keys).encode("utf-8")
 
 
 def _signing_key(key: Any, algorithm: str) -> Any:
@@ -59,7 +84,7 @@ def _signing_key(key: Any, algorithm: str) -> Any:
     return prepared
 
 
-def _check_key_length(prepared: Any, algorithm: str, enforce: bool) -> None:
+def _weak_key_message(prepared: Any, algorithm: str) -> str | None:
     if algorithm in _HMAC_MIN_LENGTH:
         minimum = _HMAC_MIN_LENGTH[algorithm]
         message = (
@@ -75,10 +100,15 @@ def _check_key_length(prepared: Any, algorithm: str, enforce: bool) -> None:
         )
     else:
         message = None
+    return message
+
+
+def _check_key_length(prepared: Any, algorithm: str, enforce: bool, stacklevel: int = 5) -> None:
+    message = _weak_key_message(prepared, algorithm)
     if message is not None:
         if enforce:
             raise InvalidKeyError(message)
-        warnings.warn(message, InsecureKeyLengthWarning, stacklevel=5)  # the caller of encode()
+        warnings.warn(message, InsecureKeyLengthWarning, stacklevel=stacklevel)  # the caller of encode()
 
 
 def native_signature(signing_input: bytes, key: Any, algorithm: str, enforce_min_length: bool) -> bytes:
@@ -142,7 +172,14 @@ def encode_jws(
     elif "b64" in header:
         del header["b64"]
 
-    json_header = json.dumps(header, separators=(",", ":"), cls=json_encoder, sort_keys=sort_headers).encode()
+    json_header = _dumps(header, json_encoder, sort_headers)
+    if signer is native_signature and type(algorithm_) is str and (
+        algorithm_ in _HMAC_MIN_LENGTH or algorithm_ in _PUBLIC_KEY_ALGORITHMS
+    ) and type(payload) is bytes:
+        # native_signature's steps, then signing and assembly in one core call
+        prepared = _signing_key(key.key if isinstance(key, PyJWK) else key, algorithm_)
+        _check_key_length(prepared, algorithm_, enforce_min_length, stacklevel=4)
+        return _encode_compact(json_header, payload, prepared, algorithm_, is_payload_detached)
     segments = [_b64(json_header), payload if is_payload_detached else _b64(payload)]
     signing_input = b".".join(segments)
     signature = signer(signing_input, key, algorithm_, enforce_min_length)
@@ -150,6 +187,28 @@ def encode_jws(
         segments[1] = b""
     segments.append(_b64(signature))
     return b".".join(segments).decode("utf-8")
+
+
+def fast_encode(
+    payload: dict[str, Any],
+    key: Any,
+    algorithm: str | None = _ALGORITHM_UNSET,
+    headers: dict[str, Any] | None = None,
+    sort_headers: bool = True,
+) -> str | None:
+    """The token of the hot path (``_core.encode_claims``), a PyJWK's algorithm and key resolved; or None.
+
+    None, having raised, warned and signed nothing, when the general path
+    must decide (see encode_claims): a datetime claim, "none", a custom
+    algorithm name, a detached payload, a header PyJWT refuses, a key that
+    cannot sign or is short enough to warn about, a value json.dumps alone
+    can write.
+    """
+    if isinstance(key, PyJWK):
+        if algorithm is _ALGORITHM_UNSET or algorithm is None:
+            algorithm = key.algorithm_name
+        key = key.key
+    return _encode_claims(payload, key, algorithm, headers, sort_headers)
 
 
 def encode(
@@ -168,14 +227,26 @@ def encode(
     a private key (PEM, DER, ``cryptography`` object) or a PyJWK. Signing
     happens in the C core.
     """
+    if json_encoder is None:
+        # The hot path: PyJWT's bytes for plain claims, in one core call.
+        token = _encode_claims(payload, key, algorithm, headers, sort_headers)
+        if token is not None:
+            return token
     if not isinstance(payload, dict):
         raise TypeError("Expecting a dict object, as JWT only supports JSON objects as payloads.")
     payload = payload.copy()
+    retry = isinstance(key, PyJWK)
     for time_claim in ("exp", "iat", "nbf"):
         value = payload.get(time_claim)
         if isinstance(value, datetime):
             payload[time_claim] = timegm(value.utctimetuple())
+            retry = True
     if "iss" in payload and not isinstance(payload["iss"], str):
         raise TypeError("Issuer (iss) must be a string.")
-    json_payload = json.dumps(payload, separators=(",", ":"), cls=json_encoder).encode("utf-8")
+    if json_encoder is None and retry:
+        # dates converted, a PyJWK resolved: the hot path may take it now
+        token = fast_encode(payload, key, algorithm, headers, sort_headers)
+        if token is not None:
+            return token
+    json_payload = _dumps(payload, json_encoder)
     return encode_jws(json_payload, key, algorithm, headers, json_encoder, sort_headers=sort_headers)

@@ -59,6 +59,18 @@ class PyJWS:
             if name not in self._valid_algs:
                 del self._algorithms[name]
         self.options: dict[str, Any] = {**self._get_default_options(), **(options or {})}
+        self._refresh_native_encode()
+
+    def _refresh_native_encode(self) -> None:
+        # turbojwt.encode's hot path (_core.encode_claims) signs with the core's own
+        # algorithms: allowed while every default algorithm is registered unchanged
+        # and this class signs as PyJWS does.
+        self._native_encode = (
+            type(self).encode is PyJWS.encode
+            and type(self)._sign is PyJWS._sign
+            and self._algorithms.keys() == self._defaults.keys()
+            and all(self._algorithms[name] is alg for name, alg in self._defaults.items())
+        )
 
     @staticmethod
     def _get_default_options() -> dict[str, Any]:
@@ -72,6 +84,7 @@ class PyJWS:
             raise TypeError("Object is not of type `Algorithm`")
         self._algorithms[alg_id] = alg_obj
         self._valid_algs.add(alg_id)
+        self._refresh_native_encode()
 
     def unregister_algorithm(self, alg_id: str) -> None:
         """Remove the Algorithm registered for ``alg_id`` (KeyError if none)."""
@@ -79,6 +92,7 @@ class PyJWS:
             raise KeyError("The specified algorithm could not be removed because it is not registered.")
         del self._algorithms[alg_id]
         self._valid_algs.remove(alg_id)
+        self._refresh_native_encode()
 
     def get_algorithms(self) -> list[str]:
         """The names of the registered algorithms."""

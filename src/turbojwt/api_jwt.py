@@ -19,6 +19,7 @@ from typing import Any
 from . import _core
 from ._claims import check_issuer, validate_claims
 from ._encode import _ALGORITHM_UNSET
+from ._core import encode_claims as _encode_claims
 from .api_jws import PyJWS, _jws_global_obj, _warn_kwargs
 from .exceptions import DecodeError
 
@@ -66,6 +67,11 @@ class PyJWT:
         sort_headers: bool = True,
     ) -> str:
         """Encode ``payload`` as a signed JWT (see :func:`turbojwt.encode`)."""
+        if json_encoder is None and self._jws._native_encode and type(self)._encode_payload is PyJWT._encode_payload:
+            # plain claims, a default algorithm, a key that signs it: PyJWT's token in one core call
+            token = _encode_claims(payload, key, algorithm, headers, sort_headers)
+            if token is not None:
+                return token
         if not isinstance(payload, dict):
             raise TypeError("Expecting a dict object, as JWT only supports JSON objects as payloads.")
         payload = payload.copy()

@@ -1,0 +1,804 @@
+# _jsonwrite.pxi: signing in one pass (included by _core.pyx).
+#
+# A JSON writer that produces exactly what json.dumps(obj, separators=(",", ":"))
+# produces (ensure_ascii, allow_nan, check_circular) for the plain types -- dict
+# with str keys, list, tuple, str, int, float, bool, None, each matched by its
+# exact type -- and the compact-JWS assembly: base64url of header and payload
+# into one buffer, the core's signature, its base64url, one str for the token.
+#
+# Contract of the writer: it either writes json.dumps's bytes, or it answers
+# "fall back" (1) and the caller runs json.dumps itself, which then produces the
+# output or raises the error PyJWT raises. Anything it is not sure about falls
+# back: a subclass (IntEnum, a str subclass: their repr/str may differ), any
+# other type (json.dumps calls the encoder's default()), a dict with a non-str
+# key (json.dumps converts or refuses it), and nesting deeper than _JW_MAX_DEPTH
+# (json.dumps then raises RecursionError, or ValueError for a circular
+# reference). It never runs Python code of the objects it writes.
+
+from cpython.mem cimport PyMem_Malloc, PyMem_Realloc, PyMem_Free
+from cpython.object cimport PyObject
+from cpython.dict cimport PyDict_Next
+from cpython.ref cimport Py_XINCREF, Py_XDECREF
+from libc.string cimport memcpy, strlen
+from libc.math cimport isinf
+
+
+cdef extern from *:
+    """
+    /* PyUnicode_READY: needed for legacy strings before 3.12, gone later. */
+    static inline int tj_jw_str_ready(PyObject *o) {
+    #if PY_VERSION_HEX < 0x030C0000
+        return PyUnicode_READY(o);
+    #else
+        (void)o;
+        return 0;
+    #endif
+    }
+    """
+    int tj_jw_str_ready(object o) except -1
+
+
+cdef extern from *:
+    """
+    #include <string.h>
+    /* Length of the prefix of ASCII s[0..n) that json.dumps copies as is (no
+     * byte below ' ', '"', '\\' or DEL), eight bytes at a time. */
+    static inline size_t tj_jw_plain_prefix(const unsigned char *s, size_t n) {
+        const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+        size_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+            uint64_t w, q, b;
+            memcpy(&w, s + i, 8);
+            q = w ^ (ones * 0x22u);                 /* '"'  -> 0 */
+            b = w ^ (ones * 0x5cu);                 /* '\\' -> 0 */
+            if (((w - ones * 0x20u)                 /* < ' ' (ASCII: no borrow from bit 7) */
+                 | (q - ones) | (b - ones)
+                 | (w + ones * 0x01u)) & high)      /* 0x7f + 1 sets bit 7 */
+                break;
+        }
+        for (; i < n; i++) {
+            unsigned char c = s[i];
+            if (c < 0x20 || c == 0x22 || c == 0x5c || c >= 0x7f)
+                break;
+        }
+        return i;
+    }
+    """
+    size_t tj_jw_plain_prefix(const unsigned char *s, size_t n) nogil
+
+
+cdef extern from "Python.h":
+    bint PyUnicode_IS_ASCII(object o)
+    int PyUnicode_KIND(object o)
+    Py_ssize_t PyUnicode_GET_LENGTH(object o)
+    uint32_t PyUnicode_READ(int kind, void *data, Py_ssize_t index)
+    Py_ssize_t PyList_GET_SIZE(object o)
+    PyObject *PyList_GET_ITEM(object o, Py_ssize_t i)
+    Py_ssize_t PyTuple_GET_SIZE(object o)
+    PyObject *PyTuple_GET_ITEM(object o, Py_ssize_t i)
+    double PyFloat_AS_DOUBLE(object o)
+    long long PyLong_AsLongLongAndOverflow(object o, int *overflow) except? -1
+    char *PyOS_double_to_string(double val, char format_code, int precision, int flags,
+                                int *ptype) except NULL
+    int Py_DTSF_ADD_DOT_0
+    Py_ssize_t PY_SSIZE_T_MAX
+
+
+cdef enum:
+    _JW_SMALL = 1024        # bytes each buffer holds on the C stack before growing on the heap
+    _JW_MAX_DEPTH = 100     # deeper documents go to json.dumps (RecursionError, circular refs)
+    _JW_FALLBACK = 1
+    _JW_SORT_SMALL = 16     # dicts up to this size are sorted in place (headers), larger with sorted()
+
+
+# ---------------------------------------------------------------- buffer
+
+cdef struct _JBuf:
+    char *data              # small, or a PyMem block once grown
+    Py_ssize_t len
+    Py_ssize_t cap
+    char small[_JW_SMALL]
+
+
+cdef inline void _jb_init(_JBuf *b) noexcept nogil:
+    b.data = b.small
+    b.len = 0
+    b.cap = _JW_SMALL
+
+
+cdef inline void _jb_free(_JBuf *b) noexcept:
+    if b.data != b.small:
+        PyMem_Free(b.data)
+    b.data = b.small
+
+
+cdef int _jb_grow(_JBuf *b, Py_ssize_t extra) except -1:
+    cdef Py_ssize_t want
+    cdef char *p
+    if extra > PY_SSIZE_T_MAX // 2 - b.len:
+        raise MemoryError()
+    want = b.len + extra
+    if want < 2 * b.cap:
+        want = 2 * b.cap
+    if b.data == b.small:
+        p = <char *>PyMem_Malloc(<size_t>want)
+        if p != NULL:
+            memcpy(p, b.small, <size_t>b.len)
+    else:
+        p = <char *>PyMem_Realloc(b.data, <size_t>want)
+    if p == NULL:
+        raise MemoryError()
+    b.data = p
+    b.cap = want
+    return 0
+
+
+cdef inline int _jb_reserve(_JBuf *b, Py_ssize_t extra) except -1:
+    """Room for ``extra`` more bytes (extra >= 0)."""
+    if extra > b.cap - b.len:
+        return _jb_grow(b, extra)
+    return 0
+
+
+cdef inline int _jb_put(_JBuf *b, const char *s, Py_ssize_t n) except -1:
+    _jb_reserve(b, n)
+    memcpy(b.data + b.len, s, <size_t>n)
+    b.len += n
+    return 0
+
+
+cdef inline int _jb_byte(_JBuf *b, char c) except -1:
+    if b.len == b.cap:
+        _jb_grow(b, 1)
+    b.data[b.len] = c
+    b.len += 1
+    return 0
+
+
+# ---------------------------------------------------------------- scalars
+
+# json's ensure_ascii escapes (CPython Modules/_json.c, ascii_escape_unichar):
+# 0 = the byte itself; 'u' = \u00XX; else the letter after the backslash.
+# Everything outside ' '..'~' is escaped, DEL (0x7f) included.
+cdef unsigned char _JW_ESC[128]
+cdef const char *_JW_HEX = b"0123456789abcdef"
+
+
+cdef void _jw_init_table() noexcept:
+    cdef int c
+    for c in range(128):
+        _JW_ESC[c] = 0 if 0x20 <= c <= 0x7e else ord('u')
+    _JW_ESC[ord('"')] = ord('"')
+    _JW_ESC[ord('\\')] = ord('\\')
+    _JW_ESC[ord('\b')] = ord('b')
+    _JW_ESC[ord('\f')] = ord('f')
+    _JW_ESC[ord('\n')] = ord('n')
+    _JW_ESC[ord('\r')] = ord('r')
+    _JW_ESC[ord('\t')] = ord('t')
+
+
+_jw_init_table()
+
+
+cdef inline Py_ssize_t _jw_u4(char *out, Py_ssize_t j, uint32_t c) noexcept nogil:
+    out[j] = c'\\'
+    out[j + 1] = c'u'
+    out[j + 2] = _JW_HEX[(c >> 12) & 0xf]
+    out[j + 3] = _JW_HEX[(c >> 8) & 0xf]
+    out[j + 4] = _JW_HEX[(c >> 4) & 0xf]
+    out[j + 5] = _JW_HEX[c & 0xf]
+    return j + 6
+
+
+cdef inline Py_ssize_t _jw_char(char *out, Py_ssize_t j, uint32_t c) noexcept nogil:
+    """One character as json.dumps writes it with ensure_ascii (at most 12 bytes)."""
+    cdef unsigned char e
+    if c < 128:
+        e = _JW_ESC[c]
+        if e == 0:
+            out[j] = <char>c
+            return j + 1
+        if e != c'u':
+            out[j] = c'\\'
+            out[j + 1] = <char>e
+            return j + 2
+        return _jw_u4(out, j, c)
+    if c >= 0x10000:
+        # a UTF-16 surrogate pair, as json.dumps writes non-BMP characters
+        c -= 0x10000
+        j = _jw_u4(out, j, 0xd800 | ((c >> 10) & 0x3ff))
+        return _jw_u4(out, j, 0xdc00 | (c & 0x3ff))
+    return _jw_u4(out, j, c)      # lone surrogates too, as json.dumps does
+
+
+cdef int _jw_str(_JBuf *b, object s) except -1:
+    """A str (exact type) as a JSON string."""
+    cdef Py_ssize_t n, i, j
+    cdef const unsigned char *a
+    cdef void *data
+    cdef int kind
+    cdef char *out
+    tj_jw_str_ready(s)
+    n = PyUnicode_GET_LENGTH(s)
+    if PyUnicode_IS_ASCII(s):
+        if n > (PY_SSIZE_T_MAX // 4 - 2) // 6:
+            raise MemoryError()
+        _jb_reserve(b, 6 * n + 2)
+        a = <const unsigned char *>PyUnicode_DATA(s)
+        out = b.data
+        j = b.len
+        out[j] = c'"'
+        j += 1
+        i = <Py_ssize_t>tj_jw_plain_prefix(a, <size_t>n)
+        memcpy(out + j, a, <size_t>i)
+        j += i
+        while i < n:
+            j = _jw_char(out, j, a[i])
+            i += 1
+    else:
+        if n > (PY_SSIZE_T_MAX // 4 - 2) // 12:
+            raise MemoryError()
+        _jb_reserve(b, 12 * n + 2)
+        kind = PyUnicode_KIND(s)
+        data = PyUnicode_DATA(s)
+        out = b.data
+        j = b.len
+        out[j] = c'"'
+        j += 1
+        for i in range(n):
+            j = _jw_char(out, j, PyUnicode_READ(kind, data, i))
+    out[j] = c'"'
+    b.len = j + 1
+    return 0
+
+
+cdef int _jw_ascii_str(_JBuf *b, str s) except -1:
+    """The characters of an ASCII str (a repr), unquoted."""
+    tj_jw_str_ready(s)
+    return _jb_put(b, <const char *>PyUnicode_DATA(s), PyUnicode_GET_LENGTH(s))
+
+
+cdef int _jw_int(_JBuf *b, object o) except -1:
+    """An int (exact type) in decimal, as int.__repr__ (which json.dumps calls)."""
+    cdef int overflow = 0
+    cdef long long v = PyLong_AsLongLongAndOverflow(o, &overflow)
+    cdef unsigned long long u
+    cdef char tmp[24]
+    cdef int k = 24
+    if overflow:
+        # int.__repr__ itself: the same digits, and the same ValueError past
+        # sys.get_int_max_str_digits() as json.dumps raises.
+        return _jw_ascii_str(b, int.__repr__(o))
+    u = <unsigned long long>(-(v + 1)) + 1u if v < 0 else <unsigned long long>v
+    while True:
+        k -= 1
+        tmp[k] = <char>(c'0' + <int>(u % 10u))
+        u //= 10u
+        if u == 0:
+            break
+    if v < 0:
+        k -= 1
+        tmp[k] = c'-'
+    return _jb_put(b, &tmp[k], 24 - k)
+
+
+cdef int _jw_float(_JBuf *b, object o) except -1:
+    """A float (exact type) as json.dumps writes it: float.__repr__, NaN, Infinity, -Infinity."""
+    cdef double d = PyFloat_AS_DOUBLE(o)
+    cdef char *r
+    cdef int rc
+    if d != d:
+        return _jb_put(b, b"NaN", 3)
+    if isinf(d):
+        return _jb_put(b, b"Infinity", 8) if d > 0 else _jb_put(b, b"-Infinity", 9)
+    # float.__repr__ is exactly this call (Objects/floatobject.c, float_repr)
+    r = PyOS_double_to_string(d, c'r', 0, Py_DTSF_ADD_DOT_0, NULL)
+    try:
+        rc = _jb_put(b, r, <Py_ssize_t>strlen(r))
+    finally:
+        PyMem_Free(r)
+    return rc
+
+
+# ---------------------------------------------------------------- containers
+
+cdef object _JW_MISSING = object()
+
+
+cdef extern from "Python.h":
+    int PyUnicode_Compare(object a, object b) except? -1
+
+
+cdef inline int _jw_item(_JBuf *b, object key, object value, bint first, int depth, bint sort_keys) except -1:
+    if not first:
+        _jb_byte(b, c',')
+    _jw_str(b, key)
+    _jb_byte(b, c':')
+    return _jw_value(b, value, depth, sort_keys)
+
+
+cdef int _jw_sorted_small(_JBuf *b, dict d, Py_ssize_t n, int depth) except -1:
+    """The items of a dict of at most _JW_SORT_SMALL str keys, by key (an insertion sort).
+
+    sort_keys holds for the values too: json.dumps sorts every dict of the document.
+    """
+    cdef PyObject *ks[_JW_SORT_SMALL]
+    cdef PyObject *vs[_JW_SORT_SMALL]
+    cdef PyObject *kp
+    cdef PyObject *vp
+    cdef Py_ssize_t pos = 0, got = 0, i, j
+    cdef int rc = 0
+    while PyDict_Next(d, &pos, &kp, &vp):
+        if got == n:
+            break
+        Py_XINCREF(kp)              # owned: nothing below may free them
+        Py_XINCREF(vp)
+        ks[got] = kp
+        vs[got] = vp
+        got += 1
+    try:
+        if got != n:
+            return _JW_FALLBACK
+        for i in range(n):
+            if type(<object>ks[i]) is not str:
+                return _JW_FALLBACK
+        for i in range(1, n):
+            kp = ks[i]
+            vp = vs[i]
+            j = i
+            # str < str is code point order, which PyUnicode_Compare computes
+            while j > 0 and PyUnicode_Compare(<object>ks[j - 1], <object>kp) > 0:
+                ks[j] = ks[j - 1]
+                vs[j] = vs[j - 1]
+                j -= 1
+            ks[j] = kp
+            vs[j] = vp
+        for i in range(n):
+            rc = _jw_item(b, <object>ks[i], <object>vs[i], i == 0, depth, True)
+            if rc:
+                return rc
+        return 0
+    finally:
+        for i in range(got):
+            Py_XDECREF(ks[i])
+            Py_XDECREF(vs[i])
+
+
+cdef int _jw_dict(_JBuf *b, dict d, int depth, bint sort_keys) except -1:
+    cdef Py_ssize_t pos = 0
+    cdef Py_ssize_t n = len(d)
+    cdef PyObject *kp
+    cdef PyObject *vp
+    cdef object key, value
+    cdef list keys
+    cdef bint first = True
+    if n == 0:
+        return _jb_put(b, b"{}", 2)
+    _jb_byte(b, c'{')
+    if sort_keys and n <= _JW_SORT_SMALL:
+        if _jw_sorted_small(b, d, n, depth):
+            return _JW_FALLBACK
+    elif sort_keys:
+        # json.dumps sorts the items; with str keys only (else fall back) that
+        # is the order of the keys.
+        while PyDict_Next(d, &pos, &kp, NULL):
+            if type(<object>kp) is not str:
+                return _JW_FALLBACK
+        keys = sorted(d)
+        for key in keys:
+            value = d.get(key, _JW_MISSING)
+            if value is _JW_MISSING:
+                return _JW_FALLBACK          # changed under us: let json.dumps decide
+            if _jw_item(b, key, value, first, depth, True):
+                return _JW_FALLBACK
+            first = False
+    else:
+        while PyDict_Next(d, &pos, &kp, &vp):
+            key = <object>kp          # owned references from here on
+            value = <object>vp
+            if type(key) is not str:
+                return _JW_FALLBACK
+            if _jw_item(b, key, value, first, depth, False):
+                return _JW_FALLBACK
+            first = False
+    _jb_byte(b, c'}')
+    return 0
+
+
+cdef int _jw_list(_JBuf *b, list items, int depth, bint sort_keys) except -1:
+    cdef Py_ssize_t i = 0
+    cdef object item
+    if PyList_GET_SIZE(items) == 0:
+        return _jb_put(b, b"[]", 2)
+    _jb_byte(b, c'[')
+    while i < PyList_GET_SIZE(items):     # re-read: the list is the caller's
+        item = <object>PyList_GET_ITEM(items, i)
+        if i:
+            _jb_byte(b, c',')
+        if _jw_value(b, item, depth, sort_keys):
+            return _JW_FALLBACK
+        i += 1
+    _jb_byte(b, c']')
+    return 0
+
+
+cdef int _jw_tuple(_JBuf *b, tuple items, int depth, bint sort_keys) except -1:
+    cdef Py_ssize_t i, n = PyTuple_GET_SIZE(items)
+    if n == 0:
+        return _jb_put(b, b"[]", 2)
+    _jb_byte(b, c'[')
+    for i in range(n):
+        if i:
+            _jb_byte(b, c',')
+        if _jw_value(b, <object>PyTuple_GET_ITEM(items, i), depth, sort_keys):
+            return _JW_FALLBACK
+    _jb_byte(b, c']')
+    return 0
+
+
+cdef int _jw_value(_JBuf *b, object o, int depth, bint sort_keys) except -1:
+    """Write ``o``; 0 when written, _JW_FALLBACK when json.dumps must decide."""
+    cdef type t = type(o)
+    if t is str:
+        return _jw_str(b, o)
+    if t is int:
+        return _jw_int(b, o)
+    if o is None:
+        return _jb_put(b, b"null", 4)
+    if o is True:
+        return _jb_put(b, b"true", 4)
+    if o is False:
+        return _jb_put(b, b"false", 5)
+    if t is float:
+        return _jw_float(b, o)
+    if depth >= _JW_MAX_DEPTH:
+        return _JW_FALLBACK
+    if t is dict:
+        return _jw_dict(b, <dict>o, depth + 1, sort_keys)
+    if t is list:
+        return _jw_list(b, <list>o, depth + 1, sort_keys)
+    if t is tuple:
+        return _jw_tuple(b, <tuple>o, depth + 1, sort_keys)
+    return _JW_FALLBACK
+
+
+cdef inline int _jw_top(_JBuf *b, object o, bint sort_keys) except -1:
+    if type(o) is dict:
+        return _jw_dict(b, <dict>o, 1, sort_keys)
+    return _jw_value(b, o, 0, sort_keys)
+
+
+def json_compact(obj, bint sort_keys=False):
+    """``json.dumps(obj, separators=(",", ":"), sort_keys=sort_keys).encode()``, or None.
+
+    The same bytes, written in C, for dicts with str keys, lists, tuples, str,
+    int, float, bool and None (exact types). None means "call json.dumps":
+    the document holds something else (a subclass, a datetime, a non-str key)
+    or is nested deeper than the writer goes.
+    """
+    cdef _JBuf b
+    _jb_init(&b)
+    try:
+        if _jw_top(&b, obj, sort_keys):
+            return None
+        return PyBytes_FromStringAndSize(b.data, b.len)
+    finally:
+        _jb_free(&b)
+
+
+# ---------------------------------------------------------------- compact JWS
+
+def b64url_encode(bytes data):
+    """base64url of ``data``, without padding, by the core."""
+    cdef size_t n = <size_t>PyBytes_GET_SIZE(data)
+    cdef bytes out = PyBytes_FromStringAndSize(NULL, <Py_ssize_t>tj_b64url_encoded_len(n))
+    tj_b64url_encode(<const uint8_t *>PyBytes_AS_STRING(data), n, <uint8_t *>PyBytes_AS_STRING(out))
+    return out
+
+
+cdef inline tj_alg _jw_alg(str alg) except? TJ_ALG_UNSUPPORTED:
+    """The core's algorithm of a name (every supported name is ASCII)."""
+    tj_jw_str_ready(alg)
+    if not PyUnicode_IS_ASCII(alg):
+        return TJ_ALG_UNSUPPORTED
+    return tj_alg_from_name(<const char *>PyUnicode_DATA(alg), <size_t>PyUnicode_GET_LENGTH(alg))
+
+
+cdef int _raise_sign_error(PreparedKey key, alg, tj_status st) except -1:
+    if st == TJ_ERR_NOMEM:
+        raise MemoryError()
+    raise InvalidKeyError(f"The {key.family} key cannot sign with {alg} ({tj_status_message(st).decode()})")
+
+
+cdef object _jw_token(const uint8_t *header, size_t header_len, bint header_is_b64,
+                      const uint8_t *payload, size_t payload_len, bint detached,
+                      PreparedKey key, tj_alg a, str alg):
+    """The compact JWS of a header's JSON and a payload, signed by the core, as a str.
+
+    b64(header) "." b64(payload) (the payload as is when detached) is written
+    into one buffer and signed; the token is that buffer (without the payload
+    when detached), ".", and b64(signature): one str, the only object made.
+    ``header_is_b64``: the header is given already base64url-encoded.
+    """
+    cdef size_t hb = header_len if header_is_b64 else tj_b64url_encoded_len(header_len)
+    cdef size_t pb = payload_len if detached else tj_b64url_encoded_len(payload_len)
+    cdef size_t sig_cap = tj_key_sig_max(key.key)
+    cdef size_t sig_len = sig_cap
+    cdef size_t msg_len, sb, head
+    cdef tj_status st
+    cdef _JBuf msg
+    cdef uint8_t sig_small[512]
+    cdef uint8_t *sig = sig_small
+    cdef uint8_t *m
+    cdef uint8_t *out
+    cdef object token
+    if hb > <size_t>(PY_SSIZE_T_MAX // 4) or pb > <size_t>(PY_SSIZE_T_MAX // 4):
+        raise MemoryError()
+    msg_len = hb + 1 + pb
+    _jb_init(&msg)
+    try:
+        _jb_reserve(&msg, <Py_ssize_t>msg_len)
+        m = <uint8_t *>msg.data
+        if header_is_b64:
+            memcpy(m, header, header_len)
+        else:
+            tj_b64url_encode(header, header_len, m)
+        m[hb] = c'.'
+        if detached:
+            memcpy(m + hb + 1, payload, payload_len)
+        else:
+            tj_b64url_encode(payload, payload_len, m + hb + 1)
+        if sig_cap > sizeof(sig_small):
+            sig = <uint8_t *>PyMem_Malloc(sig_cap)
+            if sig == NULL:
+                raise MemoryError()
+        if tj_key_family(key.key) == TJ_FAMILY_HMAC:
+            # A prepared HMAC costs less than releasing the GIL would.
+            st = tj_key_sign(key.key, a, m, msg_len, sig, &sig_len)
+        else:
+            # No Python object from here: the message and signature buffers
+            # are this call's, and a prepared key is read-only (thread-safe).
+            with nogil:
+                st = tj_key_sign(key.key, a, m, msg_len, sig, &sig_len)
+        if st != TJ_OK:
+            _raise_sign_error(key, alg, st)
+        sb = tj_b64url_encoded_len(sig_len)
+        head = hb + 1 if detached else msg_len
+        token = PyUnicode_New(<Py_ssize_t>(head + 1 + sb), 127)
+        out = <uint8_t *>PyUnicode_DATA(token)
+        memcpy(out, m, head)        # detached: "header." and so an empty payload segment
+        out[head] = c'.'
+        tj_b64url_encode(sig, sig_len, out + head + 1)
+        return token
+    finally:
+        if sig != sig_small:
+            PyMem_Free(sig)
+        _jb_free(&msg)
+
+
+def encode_compact(bytes header_json, bytes payload, PreparedKey key, str alg, bint detached=False):
+    """The compact JWS (str) of ``header_json`` and ``payload``, signed with ``key`` for ``alg``.
+
+    ``payload`` is the payload's bytes (base64url-encoded here), or with
+    ``detached`` the signed content as is, left out of the token (RFC 7797).
+    Raises InvalidKeyError when the key cannot sign with ``alg``, as sign_raw.
+    """
+    return _jw_token(<const uint8_t *>PyBytes_AS_STRING(header_json), <size_t>PyBytes_GET_SIZE(header_json),
+                     False, <const uint8_t *>PyBytes_AS_STRING(payload), <size_t>PyBytes_GET_SIZE(payload),
+                     detached, key, _jw_alg(alg), alg)
+
+
+# ---------------------------------------------------------------- encode's hot path
+
+ALGORITHM_UNSET = object()      # encode's "no algorithm given" marker (turbojwt._encode uses it)
+cdef object _ALG_UNSET = ALGORITHM_UNSET
+
+# Prepared signing keys of the hot path, kept per algorithm and key type: str
+# and bytes keys by value (apart, so a str is never compared with bytes), other
+# objects by id with the object held, so that the id is not reused while the
+# entry lives. Only keys that sign the algorithm without a key-length warning
+# get in: anything else takes the general path, which raises or warns as
+# PyJWT does.
+cdef enum:
+    _JW_KEY_CACHE = 64          # prepared keys kept per algorithm and key type
+
+
+cdef class _SignAlg:
+    """What the hot path needs of one algorithm, found with one dict look-up."""
+    cdef tj_alg alg
+    cdef int hmac_min                # PyJWT's minimum HMAC key length (0: not HMAC)
+    cdef bytes header_sorted         # b64 of {"alg":...,"typ":"JWT"}: the header without extra headers
+    cdef bytes header_unsorted       # b64 of {"typ":"JWT","alg":...}
+    cdef dict keys_str
+    cdef dict keys_bytes
+    cdef dict keys_obj
+
+
+cdef _SignAlg _new_sign_alg(str name, int hmac_min):
+    cdef _SignAlg info = _SignAlg.__new__(_SignAlg)
+    info.alg = _jw_alg(name)
+    info.hmac_min = hmac_min
+    info.header_sorted = b64url_encode(b'{"alg":"%s","typ":"JWT"}' % name.encode())
+    info.header_unsorted = b64url_encode(b'{"typ":"JWT","alg":"%s"}' % name.encode())
+    info.keys_str = {}
+    info.keys_bytes = {}
+    info.keys_obj = {}
+    return info
+
+
+# The algorithms of PyJWT's default registry that the core signs; the hot path
+# takes no other name ("none", "ES521", anything a caller registers).
+cdef dict _JW_SIGN = {
+    name: _new_sign_alg(name, {"HS256": 32, "HS384": 48, "HS512": 64}.get(name, 0))
+    for name in ("HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
+                 "ES256", "ES384", "ES512", "ES256K", "EdDSA")
+}
+
+
+cdef bint _jw_weak(PreparedKey pk, _SignAlg info):
+    """Would PyJWT warn about this key's length (see _encode._weak_key_message)?"""
+    cdef tj_family fam = tj_key_family(pk.key)
+    if fam == TJ_FAMILY_HMAC:
+        return pk.size < info.hmac_min
+    return fam == TJ_FAMILY_RSA and pk.size < 2048
+
+
+cdef object _jw_prepare(object key, _SignAlg info):
+    """Prepare ``key`` for the hot path and remember it, or None (the general path decides)."""
+    cdef type tk = type(key)
+    cdef PreparedKey pk
+    cdef dict per
+    if tk is PreparedKey:
+        pk = key
+    elif tk is str or tk is bytes or (<str>getattr(tk, "__module__", "")).startswith("cryptography."):
+        try:
+            pk = prepare_hmac_key(key) if info.hmac_min else prepare_private_key(key)
+        except Exception:
+            return None     # the general path raises it again, where PyJWT does
+    else:
+        return None         # a PyJWK, or a key PyJWT's algorithms may refuse: the general path
+    if not tj_key_supports(pk.key, info.alg) or not tj_key_is_private(pk.key) or _jw_weak(pk, info):
+        return None
+    if tk is PreparedKey:
+        return pk           # nothing to remember
+    per = info.keys_str if tk is str else info.keys_bytes if tk is bytes else info.keys_obj
+    if len(per) >= _JW_KEY_CACHE:
+        per.pop(next(iter(per)), None)
+    if per is info.keys_obj:
+        per[id(key)] = (pk, key)
+    else:
+        per[key] = pk
+    return pk
+
+
+cdef inline object _jw_signing_key(object key, _SignAlg info):
+    """The prepared key for the hot path (a cache hit is one dict look-up), or None."""
+    cdef type tk = type(key)
+    cdef object hit
+    if tk is str:
+        hit = info.keys_str.get(key)
+    elif tk is bytes:
+        hit = info.keys_bytes.get(key)
+    else:
+        hit = info.keys_obj.get(id(key))
+        if hit is not None:
+            hit = (<tuple>hit)[0] if (<tuple>hit)[1] is key else None
+    if hit is not None:
+        return hit
+    return _jw_prepare(key, info)
+
+
+cdef int _jw_truth(object v):
+    """bool(v) for the plain JSON types (no Python code runs); -1 for any other type."""
+    cdef type t = type(v)
+    if v is None or v is False:
+        return 0
+    if v is True:
+        return 1
+    if t is str or t is int or t is float or t is list or t is tuple or t is dict:
+        return 1 if v else 0
+    return -1
+
+
+def encode_claims(payload, key, algorithm=ALGORITHM_UNSET, headers=None, bint sort_headers=True):
+    """PyJWT's token for a claims dict, json.dumps and all, in one call; or None.
+
+    ``encode(payload, key, algorithm, headers, sort_headers=...)`` with no
+    json_encoder, for the common case: ``payload`` a dict whose values are
+    plain JSON types (a ``datetime`` in ``exp``, ``iat`` or ``nbf`` is not),
+    ``key`` a str or bytes secret or PEM, a ``cryptography`` private key or a
+    PreparedKey that signs ``algorithm`` with no key-length warning,
+    ``algorithm`` one of PyJWT's defaults but "none", ``headers`` None or a
+    dict, not detached. The header is PyJWS.encode's ({"typ": "JWT", "alg":
+    ...} updated with ``headers``). Anything else returns None having done
+    nothing (no exception, no warning): turbojwt._encode then takes the
+    general path, which raises or warns as PyJWT does. The token is PyJWT's
+    byte for byte for HS*, RS* and EdDSA.
+    """
+    cdef str alg
+    cdef dict header = None
+    cdef object v
+    cdef _SignAlg info
+    cdef PreparedKey pk
+    cdef bytes std
+    cdef int truth
+    cdef Py_ssize_t pos
+    cdef PyObject *kp
+    cdef _JBuf h, p
+    if type(payload) is not dict:
+        return None
+    if algorithm is _ALG_UNSET:
+        alg = "HS256"               # (a PyJWK's own algorithm: not a key the hot path takes)
+    elif type(algorithm) is str:
+        alg = algorithm
+    else:
+        return None
+    v = (<dict>payload).get("iss", _JW_MISSING)
+    if v is not _JW_MISSING and type(v) is not str:
+        return None                 # PyJWT's TypeError, or a str subclass: the general path
+    if headers is not None:
+        if type(headers) is not dict:
+            return None
+        if headers:
+            # PyJWS.encode's header, refusing (None) what it would raise for,
+            # detach, or decide by running Python code of the keys or values
+            pos = 0
+            while PyDict_Next(<dict>headers, &pos, &kp, NULL):
+                if type(<object>kp) is not str:
+                    return None
+            v = (<dict>headers).get("alg")
+            truth = _jw_truth(v)
+            if truth < 0:
+                return None
+            if truth:
+                if type(v) is not str:
+                    return None
+                alg = v
+            if (<dict>headers).get("b64") is False:
+                return None
+            v = (<dict>headers).get("kid", _JW_MISSING)
+            if v is not _JW_MISSING and type(v) is not str:
+                return None
+            header = {"typ": "JWT", "alg": alg}
+            header.update(<dict>headers)
+            truth = _jw_truth(header["typ"])
+            if truth < 0:
+                return None
+            if not truth:
+                del header["typ"]
+            if "b64" in header:
+                del header["b64"]
+    v = _JW_SIGN.get(alg)
+    if v is None:
+        return None
+    info = <_SignAlg>v
+    v = _jw_signing_key(key, info)
+    if v is None:
+        return None
+    pk = <PreparedKey>v
+    _jb_init(&p)
+    _jb_init(&h)
+    try:
+        if _jw_dict(&p, <dict>payload, 1, False):
+            return None
+        if header is None:
+            std = info.header_sorted if sort_headers else info.header_unsorted
+            return _jw_token(<const uint8_t *>PyBytes_AS_STRING(std), <size_t>PyBytes_GET_SIZE(std), True,
+                             <const uint8_t *>p.data, <size_t>p.len, False, pk, info.alg, alg)
+        if _jw_dict(&h, header, 1, sort_headers):
+            return None
+        return _jw_token(<const uint8_t *>h.data, <size_t>h.len, False,
+                         <const uint8_t *>p.data, <size_t>p.len, False, pk, info.alg, alg)
+    finally:
+        _jb_free(&p)
+        _jb_free(&h)
+
+
+def clear_signing_keys():
+    """Forget the prepared signing keys of encode's hot path (tests; key rotation needs no call)."""
+    cdef _SignAlg info
+    for info in _JW_SIGN.values():
+        info.keys_str.clear()
+        info.keys_bytes.clear()
+        info.keys_obj.clear()
+
