@@ -19,13 +19,13 @@ cdef int _pool_size = 0
 cdef object _pool_lock = _threading.Lock()
 
 
-cdef object _worker_pool(int threads):
-    """A process-wide pool with at least threads - 1 workers (the caller works too)."""
+cdef object _worker_pool(int workers):
+    """A process-wide pool with at least this many workers (grown, never shrunk)."""
     global _pool, _pool_size
     with _pool_lock:
-        if _pool is None or _pool_size < threads - 1:
-            _pool = _ThreadPoolExecutor(max_workers=max(1, threads - 1), thread_name_prefix="turbojwt")
-            _pool_size = threads - 1
+        if _pool is None or _pool_size < workers:
+            _pool = _ThreadPoolExecutor(max_workers=workers, thread_name_prefix="turbojwt")
+            _pool_size = workers
         return _pool
 
 
@@ -132,12 +132,31 @@ cdef object _chunk_result(Verifier v, _Chunk c, Py_ssize_t i, bint light):
     return (False, type(err).__name__) if light else err
 
 
-cdef list _decode_many(Verifier v, tokens, threads, bint light):
+cdef _collect(Verifier v, _Chunk c, list early, list out, bint light):
+    """Append chunk c's results, in order, to out (holding the GIL)."""
     cdef _AllowedAlg served
+    cdef Py_ssize_t i
+    for i in range(c.n):
+        if early[i] is not None:
+            out.append((False, type(early[i]).__name__) if light else early[i])
+        else:
+            out.append(_chunk_result(v, c, i, light))
+    if v._any_weak:
+        for i in range(c.n):
+            served = v._served_by(&c.res[i])
+            if served is not None and served.weak_key is not None:
+                _warnings.warn(served.weak_key, InsecureKeyLengthWarning, stacklevel=3)
+                break
+
+
+cdef list _decode_many(Verifier v, tokens, threads, bint light):
+    """Pipelined: while pool threads decode chunk k+1 in C (GIL released), the
+    calling thread builds chunk k's results, so the Python half of the work
+    overlaps the C half instead of following it."""
     cdef list out = []
     cdef list chunk_tokens, early
     cdef _Chunk c
-    cdef Py_ssize_t i, n, per, start
+    cdef Py_ssize_t n, per, start
     cdef int t
     if threads is None:
         t = _os.cpu_count() or 1
@@ -145,8 +164,9 @@ cdef list _decode_many(Verifier v, tokens, threads, bint light):
         t = threads
         if t < 1:
             raise ValueError("threads must be at least 1")
-    pool = _worker_pool(t) if t > 1 else None
+    pool = _worker_pool(t + 1) if t > 1 else None
     iterator = iter(tokens)
+    pending = None          # (chunk, early, futures) decoding in the pool
     while True:
         chunk_tokens = []
         for tok in iterator:
@@ -159,23 +179,19 @@ cdef list _decode_many(Verifier v, tokens, threads, bint light):
         early = [None] * n
         c = _prepare_chunk(v, chunk_tokens, early)
         c.now = tj_now()
-        if pool is None or n < 2 * t:
+        if pool is None:
             c.work(0, n)
-        else:
-            per = (n + t - 1) // t
-            futures = [pool.submit(c.work, start, min(n, start + per)) for start in range(per, n, per)]
-            c.work(0, per)              # the calling thread takes the first share
-            for f in futures:
+            _collect(v, c, early, out, light)
+            continue
+        per = (n + t - 1) // t
+        futures = [pool.submit(c.work, start, min(n, start + per)) for start in range(0, n, per)]
+        if pending is not None:
+            for f in pending[2]:
                 f.result()
-        for i in range(n):
-            if early[i] is not None:
-                out.append((False, type(early[i]).__name__) if light else early[i])
-            else:
-                out.append(_chunk_result(v, c, i, light))
-        if v._any_weak:
-            for i in range(n):
-                served = v._served_by(&c.res[i])
-                if served is not None and served.weak_key is not None:
-                    _warnings.warn(served.weak_key, InsecureKeyLengthWarning, stacklevel=2)
-                    break
+            _collect(v, pending[0], pending[1], out, light)
+        pending = (c, early, futures)
+    if pending is not None:
+        for f in pending[2]:
+            f.result()
+        _collect(v, pending[0], pending[1], out, light)
     return out
