@@ -9,10 +9,16 @@
  * on the closing bracket pos is overwritten with the skip index. That is why
  * max_depth can be any value the caller likes without an internal cap or a
  * stack array: depth is only a counter.
- * Strings, the bulk of a JWT, are scanned eight bytes at a time and leave the
- * fast path only for an escape, a non-ASCII byte, a control byte or the closing
- * quote. Nothing allocates, nothing is copied, nothing reads past doc[len) (the
- * document is not NUL-terminated) and nothing writes past tape->cap.
+ * Strings, the bulk of a JWT, leave the fast path only for an escape, a
+ * non-ASCII byte, a control byte or the closing quote. On x86 (SSE2, part of
+ * the x86-64 baseline) their ends come from a 64-byte bit mask of those bytes
+ * kept in a register (the string window, below), so that finding one string's
+ * end never waits for the previous one; elsewhere they are scanned eight bytes
+ * at a time. The fast paths expect a compact document (no whitespace between
+ * tokens, as JWT libraries write them) and fall back to the general path at the
+ * first byte they do not expect. Nothing allocates, nothing is copied, nothing
+ * reads past doc[len) (the document is not NUL-terminated) and nothing writes
+ * past tape->cap.
  */
 #include "json.h"
 
@@ -40,6 +46,9 @@ static const uint8_t cc_tab[256] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* e0 */
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* f0 */
 };
+
+/* closer at top level: matches no byte, so no bracket can close anything. */
+#define TOP 0x100u
 
 /* Marks "no open container" in the parent chain; a real tape index is always
  * below cap <= UINT32_MAX, so it can never collide. */
@@ -71,6 +80,210 @@ static long hex4(const uint8_t *s)
     return ((long)a << 12) | ((long)b << 8) | ((long)c << 4) | (long)d;
 }
 
+/* Index of the lowest set bit of x != 0. */
+static inline unsigned ctz64(uint64_t x)
+{
+#if defined(__GNUC__) && !defined(TJ_JSON_PORTABLE)
+    return (unsigned)__builtin_ctzll(x);
+#else
+    unsigned n = 0;
+    while (!(x & 1u)) {
+        x >>= 1;
+        n++;
+    }
+    return n;
+#endif
+}
+
+/* Branch hints for the hot loops; they only move code, never change results. */
+#if defined(__GNUC__)
+#define LIKELY(x) __builtin_expect(!!(x), 1)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define LIKELY(x) (x)
+#define UNLIKELY(x) (x)
+#endif
+
+/* The SSE2 scanners: SSE2 is part of the x86-64 baseline, so no runtime
+ * dispatch is needed. TJ_JSON_NO_SSE2 forces the word-at-a-time paths below
+ * (which other GCC and Clang targets take) and TJ_JSON_PORTABLE the plain C99
+ * ones (other compilers), so the tests can cover both on this machine too. */
+#if !defined(TJ_JSON_PORTABLE) && !defined(TJ_JSON_NO_SSE2) && defined(__SSE2__) \
+    && defined(__GNUC__)
+#define TJ_JSON_SSE2 1
+#include <emmintrin.h>
+
+/* Bit i set when byte p[i] (of 16) is not plain string text: '"', '\\', below
+ * 0x20 or non-ASCII. A signed compare with 0x20 catches both of the last two,
+ * since bytes 0x80..0xFF are negative as signed chars. */
+static inline unsigned special_mask16(const uint8_t *p)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+                                          _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
+                             _mm_cmplt_epi8(x, _mm_set1_epi8(0x20)));
+    return (unsigned)_mm_movemask_epi8(m);
+}
+
+/* Bit i set when byte p[i] (of 16) is not an ASCII digit. */
+static inline unsigned nondigit_mask16(const uint8_t *p)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i d = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
+                              _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1)));
+    return (unsigned)_mm_movemask_epi8(d) ^ 0xFFFFu;
+}
+
+/*
+ * First byte in [p, end) that is not plain string text, or end: sixteen bytes
+ * per step while at least sixteen remain. The last partial block is read as
+ * the sixteen bytes that end at end (they start at or after doc when the
+ * document has sixteen bytes or more), with the bytes before p shifted out;
+ * only a document shorter than sixteen bytes takes the byte loop. Never reads
+ * outside [doc, end).
+ */
+static inline const uint8_t *skip_plain(const uint8_t *p, const uint8_t *end, const uint8_t *doc)
+{
+    while (end - p >= 16) {
+        unsigned m = special_mask16(p);
+        if (m != 0)
+            return p + __builtin_ctz(m);
+        p += 16;
+    }
+    if (p < end) {
+        if (LIKELY(end - doc >= 16)) {
+            const uint8_t *t = end - 16; /* t < p: p > end - 16 here */
+            unsigned m = special_mask16(t) >> (p - t);
+            return m != 0 ? p + __builtin_ctz(m) : end;
+        }
+        while (p < end && (cc_tab[*p] & CC_PLAIN))
+            p++;
+    }
+    return p;
+}
+
+/* First byte in [p, end) that is not an ASCII digit, or end; same scheme. */
+static inline const uint8_t *skip_digits(const uint8_t *p, const uint8_t *end, const uint8_t *doc)
+{
+    while (end - p >= 16) {
+        unsigned m = nondigit_mask16(p);
+        if (m != 0)
+            return p + __builtin_ctz(m);
+        p += 16;
+    }
+    if (p < end) {
+        if (LIKELY(end - doc >= 16)) {
+            const uint8_t *t = end - 16;
+            unsigned m = nondigit_mask16(t) >> (p - t);
+            return m != 0 ? p + __builtin_ctz(m) : end;
+        }
+        while (p < end && is_digit(*p))
+            p++;
+    }
+    return p;
+}
+
+/*
+ * The string window. Finding where a string ends takes a chain of dependent
+ * steps (load, compare, movemask, count zeros) that the next token would have
+ * to wait for. Instead the parser keeps the special-byte mask of a 64-byte
+ * window [wbase, wbase + 64) (wfull), and m: the bits of wfull at or after the
+ * cursor p, or 0 when unknown. The opening and closing quotes of a string are
+ * its lowest two bits, so each string end is one count of trailing zeros and
+ * clearing the lowest bit twice, and no position depends on the one before
+ * it: the scan runs ahead while the branches check the bytes in between.
+ * Every byte the fast paths step over between strings (':', ',', brackets,
+ * numbers, literals, spaces) is plain, so m stays exact; the slow paths that
+ * may step over special bytes (other whitespace, escapes, UTF-8) recompute it
+ * (WIN_SYNC). A window never has bits for positions at or past end, so a
+ * string end found in m is always a byte of the document; only a reload can
+ * come back with end itself (no special byte before it: unterminated).
+ */
+
+/* Special-byte mask of the 64 bytes at p; end - p >= 64. */
+static inline uint64_t special_mask64(const uint8_t *p)
+{
+    return (uint64_t)special_mask16(p) | (uint64_t)special_mask16(p + 16) << 16
+           | (uint64_t)special_mask16(p + 32) << 32 | (uint64_t)special_mask16(p + 48) << 48;
+}
+
+/* Special-byte mask of the tail window: the last 64 bytes of a document of
+ * len >= 64 bytes (starting at doc + len - 64), or the whole of a shorter one
+ * (starting at doc, bits from len up clear). Reads only doc[0, len). */
+static uint64_t tail_mask(const uint8_t *doc, size_t len)
+{
+    uint64_t m = 0;
+    size_t k = 0;
+    if (len >= 64)
+        return special_mask64(doc + len - 64);
+    for (; len - k >= 16; k += 16)
+        m |= (uint64_t)special_mask16(doc + k) << k;
+    if (k < len) {
+        if (len >= 16) {
+            /* bit j of the last 16 bytes is doc[len - 16 + j]: drop those before k */
+            m |= (uint64_t)(special_mask16(doc + len - 16) >> (16 - (len - k))) << k;
+        } else {
+            for (; k < len; k++)
+                if (!(cc_tab[doc[k]] & CC_PLAIN))
+                    m |= (uint64_t)1 << k;
+        }
+    }
+    return m;
+}
+
+/* Special-byte mask of the window at x (doc <= x < end). tbase and tmask are
+ * the tail window (tail_mask), which serves once fewer than 64 bytes remain:
+ * then x - tbase is below 64 (x > end - 64 = tbase for a long document,
+ * x - doc < len < 64 for a short one). */
+static inline uint64_t window_at(const uint8_t *x, const uint8_t *end, const uint8_t *tbase,
+                                 uint64_t tmask)
+{
+    if (end - x >= 64)
+        return special_mask64(x);
+    return tmask >> (x - tbase);
+}
+
+/* q = the first special byte after the opening quote at start - 1, and ok =
+ * whether it is a closing quote (so not end): drop the opening quote's bit and
+ * count; a window that is used up (or unknown) is reloaded at start, then on
+ * past runs of 64 plain bytes, and q is end when nothing special is left. */
+#define WIN_FIND(q, ok, start)                                                   \
+    do {                                                                         \
+        m &= m - 1;                                                              \
+        if (LIKELY(m != 0)) {                                                    \
+            (q) = wbase + ctz64(m);                                              \
+            (ok) = *(q) == '"';                                                  \
+        } else {                                                                 \
+            wbase = (start);                                                     \
+            for (;;) {                                                           \
+                if (wbase == end) {                                              \
+                    wfull = 0;                                                   \
+                    break;                                                       \
+                }                                                                \
+                wfull = window_at(wbase, end, tbase, tmask);                     \
+                if (wfull != 0 || end - wbase <= 64)                             \
+                    break;                                                       \
+                wbase += 64;                                                     \
+            }                                                                    \
+            m = wfull;                                                           \
+            (q) = m != 0 ? wbase + ctz64(m) : end;                               \
+            (ok) = (q) != end && *(q) == '"';                                    \
+        }                                                                        \
+    } while (0)
+
+/* The special byte WIN_FIND found was the closing quote: drop its bit. */
+#define WIN_NEXT() (m &= m - 1)
+
+/* The window for string_rest. */
+#define WIN_BASE wbase
+#define WIN_FULL wfull
+
+/* p has moved over bytes that may be special: recompute m. */
+#define WIN_SYNC() \
+    (m = (size_t)(p - wbase) < 64u ? wfull & (~(uint64_t)0 << (p - wbase)) : 0)
+
+#else /* portable C: eight bytes at a time in a 64-bit word, no string window */
+
 /* Nonzero when a 64-bit word of string text holds a byte that needs
  * attention: '"', '\\', below 0x20, or non-ASCII. For a word of plain bytes
  * (0x20..0x7F, not '"' or '\\') no subtraction borrows and every lane stays
@@ -85,10 +298,11 @@ static uint64_t special_lanes(uint64_t w)
     return ((w - LANES(0x20)) | (q - LANES(0x01)) | (b - LANES(0x01)) | w) & LANES(0x80);
 }
 
-/* First byte in [p, end) that is not plain string text, or end. This is the
- * hot loop of the parser: eight bytes per step while they last. */
-static const uint8_t *skip_plain(const uint8_t *p, const uint8_t *end)
+/* First byte in [p, end) that is not plain string text, or end. doc is
+ * unused here (the SSE2 version needs it to bound its last load). */
+static const uint8_t *skip_plain(const uint8_t *p, const uint8_t *end, const uint8_t *doc)
 {
+    (void)doc;
     while (end - p >= 8) {
         uint64_t w, hit;
         memcpy(&w, p, 8); /* unaligned load; compilers emit one instruction */
@@ -110,6 +324,26 @@ static const uint8_t *skip_plain(const uint8_t *p, const uint8_t *end)
         p++;
     return p;
 }
+
+/* First byte in [p, end) that is not an ASCII digit, or end. */
+static const uint8_t *skip_digits(const uint8_t *p, const uint8_t *end, const uint8_t *doc)
+{
+    (void)doc;
+    while (p < end && is_digit(*p))
+        p++;
+    return p;
+}
+
+#define WIN_FIND(q, ok, start)                                                   \
+    do {                                                                         \
+        (q) = skip_plain((start), end, doc);                                     \
+        (ok) = (q) < end && *(q) == '"';                                         \
+    } while (0)
+#define WIN_NEXT() ((void)0)
+#define WIN_BASE doc
+#define WIN_FULL 0u
+#define WIN_SYNC() ((void)0)
+#endif
 
 /*
  * The slow path of a string: p is on a byte that is not plain text (a
@@ -199,20 +433,128 @@ bad_utf8:
     return NULL;
 }
 
+/*
+ * The rest of a string once the fast scan has stopped at p on a byte that is
+ * neither plain text nor the closing quote (or at end): escapes and UTF-8
+ * sequences through string_special, plain runs through the special-byte mask
+ * wfull of the window at wbase while it reaches (0 when there is none) and
+ * skip_plain beyond, until the closing quote. Returns the position of the
+ * closing quote with *flags set; on error returns the offending position with
+ * *st set, and that position is end or a byte other than '"', so the caller
+ * tells the two apart by looking. Out of line: escapes, non-ASCII text and
+ * errors are rare in a JWT.
+ */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static const uint8_t *string_rest(const uint8_t *p, const uint8_t *end, const uint8_t *doc,
+                                  const uint8_t *wbase, uint64_t wfull, unsigned *flags,
+                                  tj_json_status *st)
+{
+    unsigned f = TJ_JSON_F_ASCII;
+    for (;;) {
+        const uint8_t *next = string_special(p, end, &f, st);
+        size_t off;
+        if (next == NULL)
+            return p;
+        off = (size_t)(next - wbase);
+        if (off < 64u && (wfull >> off) != 0)
+            p = next + ctz64(wfull >> off); /* the window has no bits past end */
+        else
+            p = skip_plain(next, end, doc);
+        if (p < end && *p == '"') {
+            *flags = f;
+            return p;
+        }
+    }
+}
+
 #define SKIP_WS(p, end) \
     while ((p) < (end) && (cc_tab[*(p)] & CC_WS)) \
         (p)++
+
+/* First byte in [p, end) that is not JSON whitespace, or end. Out of line:
+ * it is off the fast paths, and keeping it out of the parser's body leaves
+ * the compiler more registers there. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static const uint8_t *skip_ws(const uint8_t *p, const uint8_t *end)
+{
+    SKIP_WS(p, end);
+    return p;
+}
+
+/*
+ * Skip whitespace inside the document. A single space (as after the ',' and
+ * ':' of json.dumps) is stepped over at once; after anything more the string
+ * window is resynchronised, since '\t', '\n' and '\r' are special bytes for
+ * it. (A byte loop: its exit is predicted, while a vector scan would put its
+ * latency between every token and the next.)
+ */
+#define SKIP_WS_SYNC()                                                           \
+    do {                                                                         \
+        if (p < end && *p == ' ' && (p + 1 == end || !(cc_tab[p[1]] & CC_WS)))   \
+            p++; /* one space, which is plain: the window stays exact */         \
+        else if (p < end && (cc_tab[*p] & CC_WS)) {                              \
+            p = skip_ws(p, end);                                                 \
+            WIN_SYNC();                                                          \
+        }                                                                        \
+    } while (0)
 
 /* Write one whole tape entry at w (reserved always 0) and advance w. */
 #define PUT(t, f, l, o) \
     (*w++ = (tj_json_entry){(uint8_t)(t), (uint8_t)(f), 0, (uint32_t)(l), (uint32_t)(o)})
 
+/* Fail with TOO_LARGE unless the tape has room for one more entry. */
+#define ROOM()                                                                   \
+    do {                                                                         \
+        if (UNLIKELY(w == wend)) {                                               \
+            st = TJ_JSON_ERR_TOO_LARGE;                                          \
+            goto fail;                                                           \
+        }                                                                        \
+    } while (0)
+
+/*
+ * Scan the string whose opening quote is at p, write its entry and leave p
+ * after the closing quote; on error go to fail. The common case (plain ASCII
+ * up to the closing quote) is one WIN_FIND and two compares.
+ */
+#define SCAN_STRING()                                                            \
+    do {                                                                         \
+        const uint8_t *q_;                                                       \
+        int ok_;                                                                 \
+        start = p + 1;                                                           \
+        WIN_FIND(q_, ok_, start);                                                \
+        if (LIKELY(ok_)) {                                                       \
+            WIN_NEXT();                                                          \
+            PUT(TJ_JSON_STRING, TJ_JSON_F_ASCII, q_ - start, start - doc);       \
+            p = q_ + 1;                                                          \
+        } else {                                                                 \
+            unsigned flags_;                                                     \
+            q_ = string_rest(q_, end, doc, WIN_BASE, WIN_FULL, &flags_, &st);    \
+            if (q_ == end || *q_ != '"') {                                       \
+                p = q_;                                                          \
+                goto fail;                                                       \
+            }                                                                    \
+            PUT(TJ_JSON_STRING, flags_, q_ - start, start - doc);                \
+            p = q_ + 1;                                                          \
+            WIN_SYNC(); /* escapes and UTF-8 hold special bytes */               \
+        }                                                                        \
+    } while (0)
+
 /*
  * Contract in json.h. Implementation notes: the tape is written through a
  * pointer w bounded by wend and the innermost open container is the pointer
- * cur (NULL at top level), which keeps the live state of the loop small; the
- * remaining depth counts down from max_depth. max_depth 0 allows no container
- * at all, only a scalar document.
+ * cur (NULL at top level); its running member count lives in n and is stored
+ * to cur->len whenever the parser leaves cur (a child opens, cur closes, or
+ * the parse fails), so the tape holds exactly what it would if len were
+ * updated in place. closer is the byte that closes cur (TOP, which no byte
+ * equals, at top level), so one compare tells both what closes the container
+ * and whether it is an object. The remaining depth counts down from max_depth.
+ * max_depth 0 allows no container at all, only a scalar document.
+ * The fast paths assume a compact document (no whitespace between tokens, as
+ * JWT libraries write them); whitespace costs a test or two where it may occur.
  */
 tj_json_status tj_json_parse(const uint8_t *doc, size_t len, tj_json_tape *tape,
                              unsigned max_depth, size_t *err_pos)
@@ -221,11 +563,16 @@ tj_json_status tj_json_parse(const uint8_t *doc, size_t len, tj_json_tape *tape,
     tj_json_entry *w = ent;                /* next entry to write */
     tj_json_entry *wend;                   /* one past the last usable entry */
     tj_json_entry *cur = NULL;             /* innermost open container */
-    int in_obj = 0;                        /* is cur an object? (saves reading it) */
-    int is_key = 0;                        /* is the string being scanned a member name? */
+    uint32_t n = 0;                        /* members (elements) of cur so far */
+    unsigned closer = TOP;                 /* the byte that closes cur: ']' or '}' */
     unsigned depth_left = max_depth;
     const uint8_t *p, *end, *start;
     tj_json_status st;
+    uint8_t c;
+#if defined(TJ_JSON_SSE2)
+    const uint8_t *wbase, *tbase; /* the string window and the tail window */
+    uint64_t wfull, m, tmask;
+#endif
 
     tape->count = 0; /* a failed parse leaves no usable tape */
     if (len == 0) {
@@ -245,6 +592,12 @@ tj_json_status tj_json_parse(const uint8_t *doc, size_t len, tj_json_tape *tape,
     wend = tape->cap ? ent + tape->cap : ent; /* no arithmetic on a NULL tape */
     p = doc;
     end = doc + len;
+#if defined(TJ_JSON_SSE2)
+    tbase = len >= 64 ? end - 64 : doc;
+    tmask = tail_mask(doc, len);
+    wbase = doc;
+    wfull = m = 0; /* unknown: the first search loads a window */
+#endif
     if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF) {
         st = TJ_JSON_ERR_UTF8;
         goto fail;
@@ -255,67 +608,18 @@ tj_json_status tj_json_parse(const uint8_t *doc, size_t len, tj_json_tape *tape,
         goto fail;
     }
 
-value: /* p < end, on the first byte of a value */
-    if (w == wend) {
-        st = TJ_JSON_ERR_TOO_LARGE;
-        goto fail;
+value: /* p < end, on the first byte of a value, or (after a ':') on whitespace before it */
+    c = *p;
+    if (LIKELY(c == '"')) {
+        ROOM();
+        SCAN_STRING();
+        goto after_value;
     }
-    switch (*p) {
-    case '"':
-        is_key = 0;
-        goto string;
-    case '[':
-    case '{':
-        if (depth_left == 0) {
-            st = TJ_JSON_ERR_DEPTH;
-            goto fail;
-        }
-        depth_left--;
-        in_obj = *p == '{';
-        /* While open, pos links to the parent's index and len counts members. */
-        PUT(in_obj ? TJ_JSON_OBJECT : TJ_JSON_ARRAY, 0, 0, cur ? (uint32_t)(cur - ent) : NO_CONTAINER);
-        cur = w - 1;
-        p++;
-        SKIP_WS(p, end);
-        if (p == end) {
-            st = TJ_JSON_ERR_SYNTAX;
-            goto fail;
-        }
-        if (*p == (in_obj ? '}' : ']'))
-            goto close;
-        if (in_obj)
-            goto key;
-        cur->len = 1;
-        goto value;
-    case 't':
-        if (end - p >= 4 && memcmp(p, "true", 4) == 0) {
-            PUT(TJ_JSON_TRUE, 0, 0, p - doc);
-            p += 4;
-            goto after_value;
-        }
-        st = TJ_JSON_ERR_SYNTAX;
-        goto fail;
-    case 'f':
-        if (end - p >= 5 && memcmp(p, "false", 5) == 0) {
-            PUT(TJ_JSON_FALSE, 0, 0, p - doc);
-            p += 5;
-            goto after_value;
-        }
-        st = TJ_JSON_ERR_SYNTAX;
-        goto fail;
-    case 'n':
-        if (end - p >= 4 && memcmp(p, "null", 4) == 0) {
-            PUT(TJ_JSON_NULL, 0, 0, p - doc);
-            p += 4;
-            goto after_value;
-        }
-        st = TJ_JSON_ERR_SYNTAX;
-        goto fail;
-    case '-': case '0': case '1': case '2': case '3': case '4':
-    case '5': case '6': case '7': case '8': case '9': {
+    if (is_digit(c) || c == '-') {
         unsigned type = TJ_JSON_INT;
+        ROOM();
         start = p;
-        if (*p == '-') {
+        if (c == '-') {
             p++;
             if (p == end || !is_digit(*p)) {
                 st = TJ_JSON_ERR_SYNTAX;
@@ -325,28 +629,26 @@ value: /* p < end, on the first byte of a value */
         /* A leading '0' stands alone: "01" ends the number after the '0' and
          * the '1' then fails as trailing data. */
         if (*p++ != '0')
-            while (p < end && is_digit(*p))
+            p = skip_digits(p, end, doc);
+        if (p < end && (*p == '.' || (*p | 0x20) == 'e')) {
+            if (*p == '.') {
                 p++;
-        if (p < end && *p == '.') {
-            p++;
-            if (p == end || !is_digit(*p)) {
-                st = TJ_JSON_ERR_SYNTAX;
-                goto fail;
+                if (p == end || !is_digit(*p)) {
+                    st = TJ_JSON_ERR_SYNTAX;
+                    goto fail;
+                }
+                p = skip_digits(p + 1, end, doc);
             }
-            while (p < end && is_digit(*p))
+            if (p < end && (*p | 0x20) == 'e') {
                 p++;
-            type = TJ_JSON_FLOAT;
-        }
-        if (p < end && (*p | 0x20) == 'e') {
-            p++;
-            if (p < end && (*p == '+' || *p == '-'))
-                p++;
-            if (p == end || !is_digit(*p)) {
-                st = TJ_JSON_ERR_SYNTAX;
-                goto fail;
+                if (p < end && (*p == '+' || *p == '-'))
+                    p++;
+                if (p == end || !is_digit(*p)) {
+                    st = TJ_JSON_ERR_SYNTAX;
+                    goto fail;
+                }
+                p = skip_digits(p + 1, end, doc);
             }
-            while (p < end && is_digit(*p))
-                p++;
             type = TJ_JSON_FLOAT;
         }
         /* json.loads refuses integers past Python's digit limit; refuse them
@@ -359,79 +661,141 @@ value: /* p < end, on the first byte of a value */
         PUT(type, 0, p - start, start - doc);
         goto after_value;
     }
-    default:
-        /* Includes NaN, Infinity, '+', '.', ']' after ',' (trailing comma) and
-         * any non-ASCII byte outside a string. */
-        st = TJ_JSON_ERR_SYNTAX;
-        goto fail;
-    }
-
-string: { /* p on the opening quote, w < wend; is_key says where to go next */
-    unsigned flags = TJ_JSON_F_ASCII;
-    start = ++p;
-    for (;;) {
-        p = skip_plain(p, end);
-        if (p < end && *p == '"')
-            break;
-        {
-            const uint8_t *next = string_special(p, end, &flags, &st);
-            if (next == NULL)
-                goto fail;
-            p = next;
-        }
-    }
-    PUT(TJ_JSON_STRING, flags, p - start, start - doc);
-    p++; /* closing quote */
-    if (!is_key)
-        goto after_value;
-    /* a member name: the ':' and the value follow */
-    SKIP_WS(p, end);
-    if (p == end || *p != ':') {
-        st = TJ_JSON_ERR_SYNTAX;
-        goto fail;
-    }
-    p++;
-    SKIP_WS(p, end);
-    if (p == end) {
-        st = TJ_JSON_ERR_SYNTAX;
-        goto fail;
-    }
-    goto value;
-}
-
-after_value:
-    if (cur == NULL)
-        goto done;
-    SKIP_WS(p, end);
-    if (p == end) {
-        st = TJ_JSON_ERR_SYNTAX;
-        goto fail;
-    }
-    if (*p == ',') {
-        p++;
-        SKIP_WS(p, end);
+    if (cc_tab[c] & CC_WS) {
+        /* only after a ':', where the fast path does not look for it */
+        SKIP_WS_SYNC();
         if (p == end) {
             st = TJ_JSON_ERR_SYNTAX;
             goto fail;
         }
-        if (in_obj)
-            goto key;
-        cur->len++;
         goto value;
     }
-    if (*p == (in_obj ? '}' : ']'))
-        goto close;
+    ROOM();
+    switch (c) {
+    case '[':
+    case '{':
+        if (depth_left == 0) {
+            st = TJ_JSON_ERR_DEPTH;
+            goto fail;
+        }
+        depth_left--;
+        /* While open, pos links to the parent's index and len (kept in n
+         * meanwhile) counts members. */
+        if (cur)
+            cur->len = n;
+        closer = c + 2u; /* '[' + 2 is ']', '{' + 2 is '}' */
+        PUT(c == '{' ? TJ_JSON_OBJECT : TJ_JSON_ARRAY, 0, 0, cur ? (uint32_t)(cur - ent) : NO_CONTAINER);
+        cur = w - 1;
+        n = 0;
+        p++;
+        if (UNLIKELY(p == end || (cc_tab[*p] & CC_WS))) {
+            SKIP_WS_SYNC();
+            if (p == end) {
+                st = TJ_JSON_ERR_SYNTAX;
+                goto fail;
+            }
+        }
+        if (*p == closer)
+            goto close;
+        if (closer == '}')
+            goto key;
+        n = 1;
+        goto value;
+    case 't':
+        if (end - p >= 4 && memcmp(p, "true", 4) == 0) {
+            PUT(TJ_JSON_TRUE, 0, 0, p - doc);
+            p += 4;
+            goto after_value;
+        }
+        break;
+    case 'f':
+        if (end - p >= 5 && memcmp(p, "false", 5) == 0) {
+            PUT(TJ_JSON_FALSE, 0, 0, p - doc);
+            p += 5;
+            goto after_value;
+        }
+        break;
+    case 'n':
+        if (end - p >= 4 && memcmp(p, "null", 4) == 0) {
+            PUT(TJ_JSON_NULL, 0, 0, p - doc);
+            p += 4;
+            goto after_value;
+        }
+        break;
+    default:
+        /* Includes NaN, Infinity, '+', '.', ']' after ',' (trailing comma) and
+         * any non-ASCII byte outside a string. */
+        break;
+    }
     st = TJ_JSON_ERR_SYNTAX;
     goto fail;
 
+after_value: /* p just after a value; at top level, only whitespace may follow */
+    if (UNLIKELY(p == end))
+        goto at_end;
+    c = *p;
+    if (LIKELY(c == ','))
+        goto comma;
+    if (c == closer) /* never at top level */
+        goto close;
+    if (cc_tab[c] & CC_WS) {
+        SKIP_WS_SYNC();
+        if (p == end)
+            goto at_end;
+        c = *p;
+        if (c == ',')
+            goto comma;
+        if (c == closer)
+            goto close;
+    }
+    st = TJ_JSON_ERR_SYNTAX;
+    goto fail;
+
+at_end: /* p == end after a value: the end of the document, or truncated */
+    if (closer != TOP) {
+        st = TJ_JSON_ERR_SYNTAX;
+        goto fail;
+    }
+    tape->count = (uint32_t)(w - ent);
+    return TJ_JSON_OK;
+
+comma: /* p on a ',' after a value */
+    if (UNLIKELY(closer == TOP)) {
+        st = TJ_JSON_ERR_SYNTAX; /* trailing data */
+        goto fail;
+    }
+    p++;
+    if (closer == '}') {
+        if (LIKELY(p < end && *p == '"'))
+            goto member;
+        SKIP_WS_SYNC();
+        if (p == end) {
+            st = TJ_JSON_ERR_SYNTAX;
+            goto fail;
+        }
+        goto key;
+    }
+    if (UNLIKELY(p == end || (cc_tab[*p] & CC_WS))) {
+        SKIP_WS_SYNC();
+        if (p == end) {
+            st = TJ_JSON_ERR_SYNTAX;
+            goto fail;
+        }
+    }
+    n++;
+    goto value;
+
 close: { /* p on the closing bracket of container cur */
     uint32_t parent = cur->pos;
+    cur->len = n;
     cur->pos = (uint32_t)(w - ent);
     if (parent == NO_CONTAINER) {
         cur = NULL;
+        closer = TOP;
     } else {
         cur = ent + parent;
-        in_obj = cur->type == TJ_JSON_OBJECT;
+        closer = cur->type == TJ_JSON_OBJECT ? '}' : ']';
+        n = cur->len;
     }
     depth_left++;
     p++;
@@ -443,24 +807,30 @@ key: /* p < end, inside object cur where a member name must start */
         st = TJ_JSON_ERR_SYNTAX;
         goto fail;
     }
-    if (w == wend) {
-        st = TJ_JSON_ERR_TOO_LARGE;
-        goto fail;
+member: /* p on the opening quote of a member name */
+    ROOM();
+    n++;
+    SCAN_STRING();
+    /* the ':' and the value follow */
+    if (LIKELY(end - p >= 2 && *p == ':')) {
+        p++;
+        goto value; /* which skips any whitespace first */
     }
-    cur->len++;
-    is_key = 1;
-    goto string;
-
-done:
-    SKIP_WS(p, end);
-    if (p != end) {
+    SKIP_WS_SYNC();
+    if (p == end || *p != ':') {
         st = TJ_JSON_ERR_SYNTAX;
         goto fail;
     }
-    tape->count = (uint32_t)(w - ent);
-    return TJ_JSON_OK;
+    p++;
+    if (p == end) {
+        st = TJ_JSON_ERR_SYNTAX;
+        goto fail;
+    }
+    goto value;
 
 fail:
+    if (cur)
+        cur->len = n; /* as if len had been counted in place */
     if (err_pos)
         *err_pos = (size_t)(p - doc);
     return st;

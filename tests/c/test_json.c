@@ -1545,9 +1545,18 @@ static tj_json_entry ref_tape[REF_CAP];
 static tj_json_entry real_tape[REF_CAP + GUARD];
 static int differ_count;
 
+static int agree_off(const uint8_t *s, size_t n, uint32_t cap, unsigned maxd, size_t off);
+
 static int agree(const uint8_t *s, size_t n, uint32_t cap, unsigned maxd)
 {
-    uint8_t *doc = xmalloc(n);
+    return agree_off(s, n, cap, maxd, 0);
+}
+
+/* agree() with the document placed off bytes into its heap block (which still
+ * ends exactly where the document does), so that its address alignment varies. */
+static int agree_off(const uint8_t *s, size_t n, uint32_t cap, unsigned maxd, size_t off)
+{
+    uint8_t *block = xmalloc(off + n), *doc = block + off;
     tj_json_tape t;
     uint32_t rc;
     size_t rerr = 0, err = (size_t)-1;
@@ -1571,9 +1580,9 @@ static int agree(const uint8_t *s, size_t n, uint32_t cap, unsigned maxd)
         ok = t.count == rc && memcmp(real_tape, ref_tape, rc * sizeof(tj_json_entry)) == 0
              && tape_ok(real_tape, rc, n) && rc <= tj_json_tape_bound(n);
     if (!ok && differ_count++ < 10)
-        fprintf(stderr, "disagree on %s (cap %u depth %u): parser %d@%zu, reference %d@%zu\n",
-                show(s, n), cap, maxd, (int)st, err, (int)rst, rerr);
-    free(doc);
+        fprintf(stderr, "disagree on %s (cap %u depth %u offset %zu): parser %d@%zu, reference %d@%zu\n",
+                show(s, n), cap, maxd, off, (int)st, err, (int)rst, rerr);
+    free(block);
     return ok;
 }
 
@@ -2017,6 +2026,340 @@ static void test_prefixes(void)
     CHECK(bad == 0, "%lu prefixes disagree", bad);
 }
 
+/* ------------------------------------------------------------------------ */
+/* the fast paths: the string window, the vector scans, compact shortcuts    */
+
+/*
+ * On x86 the parser finds string ends in a 64-byte bit mask of special bytes
+ * (quotes, backslashes, control and non-ASCII bytes) that it keeps across
+ * tokens, reloads it as strings run past it, reads the last partial window and
+ * the last partial 16 bytes of a scan as blocks that end exactly at the end of
+ * the document, and takes shortcuts for compact documents that must fall back
+ * exactly at the first unexpected byte. These tests put strings, numbers,
+ * special bytes and whitespace at every offset across those boundaries and
+ * near the end of exact-size buffers, and compare with the reference parser.
+ * (The portable builds run them too; there they cover the word-at-a-time and
+ * byte loops instead.)
+ */
+
+typedef struct {
+    uint8_t buf[65536];
+    size_t n;
+} sbuf;
+
+static void sb_put(sbuf *b, const void *s, size_t n)
+{
+    if (b->n + n > sizeof b->buf) {
+        fprintf(stderr, "sbuf overflow\n");
+        exit(2);
+    }
+    memcpy(b->buf + b->n, s, n);
+    b->n += n;
+}
+
+static void sb_str(sbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
+
+static void sb_fill(sbuf *b, uint8_t c, size_t n)
+{
+    while (n--)
+        sb_put(b, &c, 1);
+}
+
+/* agree() on every prefix of s (the exact-size copies catch any read past the
+ * end of a truncated document), or for a long document on every seventh and
+ * the last 200; returns the number of disagreements. */
+static unsigned long agree_prefixes(const uint8_t *s, size_t n)
+{
+    unsigned long bad = 0;
+    size_t k;
+    for (k = 0; k <= n; k++)
+        if (n <= 4000 || k % 7 == 0 || n - k <= 200)
+            bad += !agree(s, k, tj_json_tape_bound(k), DEPTH);
+    return bad;
+}
+
+/* The JWT-shaped documents the fast paths are tuned for. */
+static const char jwt_header[] = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
+static const char jwt_payload[] =
+    "{\"sub\":\"1234567890\",\"name\":\"John Doe\",\"iat\":1700000000,\"exp\":2330720000,"
+    "\"iss\":\"https://issuer.example\",\"aud\":\"api://gateway\",\"scope\":\"read write\","
+    "\"jti\":\"abc-123\"}";
+static const char jwt_big[] =
+    "{\"exp\":1700003600,\"iat\":1700000000,\"auth_time\":1699999990,"
+    "\"jti\":\"6f1c2a3b-4d5e-6f70-8192-a3b4c5d6e7f8\","
+    "\"iss\":\"https://sso.example.com/realms/production\","
+    "\"aud\":[\"account\",\"api-gateway\",\"billing-service\",\"reporting\"],"
+    "\"sub\":\"f47ac10b-58cc-4372-a567-0e02b2c3d479\",\"typ\":\"Bearer\",\"azp\":\"web-frontend\","
+    "\"session_state\":\"b3c9e1a2-7d4f-4e8a-9b2c-1f0e3d5a7c9b\",\"acr\":\"1\","
+    "\"allowed-origins\":[\"https://app.example.com\",\"https://admin.example.com\"],"
+    "\"realm_access\":{\"roles\":[\"offline_access\",\"uma_authorization\",\"user\",\"editor\"]},"
+    "\"resource_access\":{\"account\":{\"roles\":[\"manage-account\",\"view-profile\"]},"
+    "\"api-gateway\":{\"roles\":[\"read\",\"write\",\"admin\"]}},"
+    "\"scope\":\"openid profile email\",\"email_verified\":true,\"mfa\":false,\"org\":null,"
+    "\"name\":\"Zo\xc3\xab \\u00c5ngstr\\u00f6m \\\"Z\\\"\",\"emoji\":\"\xf0\x9f\x98\x80\\ud83d\\ude00\","
+    "\"tenant\":{\"id\":42,\"ratio\":-0.125e+2,\"limits\":{\"seats\":250,\"storage_gb\":1024.5}},"
+    "\"groups\":[\"/engineering\",\"/engineering/backend\",[],{},[[1,2],[\"x\"]]],"
+    "\"amr\":[\"pwd\",\"otp\"],\"client_ip\":\"203.0.113.17\"}";
+
+/* Strings of every length next to each other, so that string starts and ends
+ * fall on every offset of the 64-byte windows and 16-byte blocks, in arrays,
+ * as member names and as member values; then every prefix of each. */
+static void test_fast_string_offsets(void)
+{
+    static sbuf b;
+    unsigned long bad = 0, pbad = 0;
+    size_t i, off;
+    int shape;
+    for (shape = 0; shape < 3; shape++) {
+        b.n = 0;
+        sb_str(&b, shape == 0 ? "[" : "{");
+        for (i = 0; i <= 80; i++) {
+            if (i)
+                sb_str(&b, ",");
+            if (shape == 1) { /* names of every length, short values */
+                sb_str(&b, "\"");
+                sb_fill(&b, (uint8_t)('a' + i % 26), i);
+                sb_str(&b, "\":\"v\"");
+                continue;
+            }
+            if (shape == 2) /* short names, values of every length */
+                sb_str(&b, "\"k\":");
+            sb_str(&b, "\"");
+            sb_fill(&b, (uint8_t)('A' + i % 26), i);
+            sb_str(&b, "\"");
+        }
+        sb_str(&b, shape == 0 ? "]" : "}");
+        for (off = 0; off < 16; off++)
+            bad += !agree_off(b.buf, b.n, tj_json_tape_bound(b.n), DEPTH, off);
+        pbad += agree_prefixes(b.buf, b.n);
+    }
+    CHECK(bad == 0, "%lu documents of strings of every length disagree", bad);
+    CHECK(pbad == 0, "%lu prefixes of documents of strings of every length disagree", pbad);
+
+    /* one string as the whole document, and inside an array, of every length
+     * from 0 to 200 (across the tail window, whole windows of plain bytes, the
+     * reload loop), closed or unterminated */
+    bad = 0;
+    for (i = 0; i <= 200; i++) {
+        int wrap, closed;
+        for (wrap = 0; wrap < 2; wrap++) {
+            for (closed = 0; closed < 2; closed++) {
+                b.n = 0;
+                if (wrap)
+                    sb_str(&b, "[");
+                sb_str(&b, "\"");
+                sb_fill(&b, 'x', i);
+                if (closed)
+                    sb_str(&b, "\"");
+                if (wrap && closed)
+                    sb_str(&b, "]");
+                bad += !agree(b.buf, b.n, tj_json_tape_bound(b.n), DEPTH);
+                bad += !agree_off(b.buf, b.n, tj_json_tape_bound(b.n), DEPTH, 1 + i % 15);
+                {
+                    parsed P;
+                    parse(&P, b.buf, b.n);
+                    if ((P.st == TJ_JSON_OK) != closed
+                        || (closed && P.ent[wrap].len != i)
+                        || (!closed && (P.st != TJ_JSON_ERR_SYNTAX || P.err != b.n)))
+                        bad++;
+                    release(&P);
+                }
+            }
+        }
+    }
+    CHECK(bad == 0, "%lu single-string documents of every length wrong", bad);
+}
+
+/* Every special byte, escape and UTF-8 sequence at every position of a document
+ * whose strings cross window boundaries: replaced, inserted, and followed by
+ * more strings in the same window (the window is resynchronised after each). */
+static void test_fast_special_everywhere(void)
+{
+    static const uint8_t bytes[] = {'"', '\\', 0x00, 0x01, 0x1f, '\t', '\n', '\r', ' ', 0x7f,
+                                    0x80, 0xbf, 0xc3, 0xe2, 0xf0, 0xff, ',', ':', '[', ']',
+                                    '{', '}', '0', '-', 'e', '.', 't', 'x'};
+    static const char *const inserts[] = {
+        "\\n", "\\\"", "\\\\", "\\/", "\\u00e9", "\\u0041", "\\ud83d\\ude00", "\\ud83d",
+        "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xc3", "\xed\xa0\x80", "  ", "\n\t",
+        "\r\n    ", "\",\"", "\":\"", "0", ",1", "\"\"", "\\u",
+    };
+    static sbuf b;
+    const char *base =
+        "{\"iss\":\"https://issuer.example/realms/production\",\"aud\":[\"account\",\"api\"],"
+        "\"n\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\","
+        "\"x\":1,\"y\":\"\xc3\xa9t\xc3\xa9\",\"z\":\"a\\nb\",\"w\":[true,false,null,-1.5e3]}";
+    size_t blen = strlen(base), i, k;
+    unsigned long bad = 0, total = 0;
+    for (i = 0; i < blen; i++) {
+        for (k = 0; k < sizeof bytes; k++) {
+            b.n = 0;
+            sb_put(&b, base, blen);
+            b.buf[i] = bytes[k];
+            bad += !agree(b.buf, b.n, tj_json_tape_bound(b.n), DEPTH);
+            total++;
+        }
+        for (k = 0; k < sizeof inserts / sizeof inserts[0]; k++) {
+            b.n = 0;
+            sb_put(&b, base, i);
+            sb_str(&b, inserts[k]);
+            sb_put(&b, base + i, blen - i);
+            bad += !agree(b.buf, b.n, tj_json_tape_bound(b.n), DEPTH);
+            total++;
+        }
+    }
+    CHECK(bad == 0, "%lu of %lu documents with a special byte placed anywhere disagree", bad, total);
+
+    /* runs of escapes and UTF-8 long enough to cross several windows, then a
+     * plain string whose end must still be found from the window */
+    bad = 0;
+    for (i = 0; i < 70; i++) {
+        for (k = 0; k < 9; k++) {
+            size_t j;
+            b.n = 0;
+            sb_str(&b, "[\"");
+            sb_fill(&b, 'p', i);
+            for (j = 0; j < 40; j++)
+                sb_str(&b, inserts[k]);
+            sb_str(&b, "\",\"");
+            sb_fill(&b, 'q', k * 7);
+            sb_str(&b, "\",\"r\"]");
+            bad += !agree(b.buf, b.n, tj_json_tape_bound(b.n), DEPTH);
+        }
+    }
+    CHECK(bad == 0, "%lu documents with long runs of escapes and UTF-8 disagree", bad);
+}
+
+/* The JWT-shaped documents with whitespace at every place it may go: single
+ * spaces (json.dumps' separators), newlines and indentation, tabs, long runs
+ * (the window is resynchronised after '\t', '\n' and '\r' but not after a lone
+ * space); every prefix of each. */
+static void test_fast_whitespace(void)
+{
+    static const char *const ws[] = {" ", "\n", "\t", "\r", "\r\n", "  ", " \n ",
+                                     "\n                    ", "\n\t\t\t",
+                                     "                                                                      "};
+    static const char *const docs[] = {jwt_header, jwt_payload, jwt_big};
+    static sbuf b;
+    size_t d, mode;
+    unsigned long bad = 0, pbad = 0;
+    for (d = 0; d < 3; d++) {
+        size_t len = strlen(docs[d]);
+        /* mode m < 10: ws[m] at every gap; 10: rotate through them; 11: only
+         * after ',' and ':' (json.dumps); 12: before them; 13: leading and
+         * trailing only */
+        for (mode = 0; mode < 14; mode++) {
+            size_t i, gap = 0;
+            int in_str = 0, esc = 0;
+            b.n = 0;
+            if (mode == 13)
+                sb_str(&b, " \n\t");
+            for (i = 0; i < len; i++) {
+                uint8_t c = (uint8_t)docs[d][i];
+                int structural = !in_str && (c == '{' || c == '}' || c == '[' || c == ']'
+                                             || c == ',' || c == ':');
+                if (structural && (mode < 11 || (mode == 12 && (c == ',' || c == ':')))) {
+                    sb_str(&b, ws[mode < 10 ? mode : gap++ % 10]);
+                }
+                sb_put(&b, &c, 1);
+                if (structural && (mode < 11 || (mode == 11 && (c == ',' || c == ':'))))
+                    sb_str(&b, ws[mode < 10 ? mode : gap++ % 10]);
+                if (in_str) {
+                    if (esc)
+                        esc = 0;
+                    else if (c == '\\')
+                        esc = 1;
+                    else if (c == '"')
+                        in_str = 0;
+                } else if (c == '"') {
+                    in_str = 1;
+                }
+            }
+            if (mode == 13)
+                sb_str(&b, "\r\n ");
+            {
+                parsed P;
+                parse(&P, b.buf, b.n);
+                if (P.st != TJ_JSON_OK)
+                    bad++;
+                release(&P);
+            }
+            bad += !agree(b.buf, b.n, tj_json_tape_bound(b.n), DEPTH);
+            bad += !agree_off(b.buf, b.n, tj_json_tape_bound(b.n), DEPTH, 3 + mode);
+            pbad += agree_prefixes(b.buf, b.n);
+        }
+    }
+    CHECK(bad == 0, "%lu whitespace variants of the JWT documents wrong", bad);
+    CHECK(pbad == 0, "%lu prefixes of whitespace variants disagree", pbad);
+}
+
+/* Digit runs of every length from 1 to 80 in every number position, ending at
+ * the end of the document (the last-16-bytes path) or just before it, at
+ * several document alignments. */
+static void test_fast_numbers(void)
+{
+    static const char *const forms[] = {"%s", "-%s", "1.%s", "0.%s", "1e%s", "1E+%s", "-0.5e-%s",
+                                        "%s.%se%s", "[%s]", "{\"n\":%s}", "[%s,%s]", "%s "};
+    static char digits[81], text[400];
+    static sbuf b;
+    size_t k, f, off;
+    unsigned long bad = 0;
+    for (k = 1; k <= 80; k++) {
+        size_t i;
+        for (i = 0; i < k; i++)
+            digits[i] = (char)('1' + (i * 7 + k) % 9);
+        digits[k] = 0;
+        for (f = 0; f < sizeof forms / sizeof forms[0]; f++) {
+            int n = snprintf(text, sizeof text, forms[f], digits, digits, digits);
+            b.n = 0;
+            sb_put(&b, text, (size_t)n);
+            for (off = 0; off < 3; off++)
+                bad += !agree_off(b.buf, b.n, tj_json_tape_bound(b.n), DEPTH, off * 5);
+            /* and truncated just after the last digit */
+            bad += !agree(b.buf, b.n - 1, tj_json_tape_bound(b.n - 1), DEPTH);
+        }
+    }
+    CHECK(bad == 0, "%lu numbers with long digit runs disagree", bad);
+}
+
+/* The JWT-shaped documents themselves: accepted, identical to the reference at
+ * every alignment, every prefix, every byte replaced by each of a set of bytes,
+ * and with every tape capacity below what they need. */
+static void test_fast_jwt_documents(void)
+{
+    static const uint8_t bytes[] = {'"', '\\', 0x00, 0x1f, '\n', ' ', 0x80, 0xc3, 0xff, ',', ':',
+                                    '[', ']', '{', '}', '0', 'a'};
+    static const char *const docs[] = {jwt_header, jwt_payload, jwt_big};
+    static uint8_t mut[sizeof jwt_big];
+    size_t d, i, k;
+    unsigned long bad = 0, pbad = 0, mbad = 0, cbad = 0;
+    for (d = 0; d < 3; d++) {
+        const uint8_t *s = (const uint8_t *)docs[d];
+        size_t len = strlen(docs[d]);
+        parsed P;
+        uint32_t need, cap;
+        parse(&P, s, len);
+        CHECK(P.st == TJ_JSON_OK && P.ent[0].type == TJ_JSON_OBJECT, "JWT document %zu accepted", d);
+        need = P.tape.count;
+        release(&P);
+        for (i = 0; i < 16; i++)
+            bad += !agree_off(s, len, tj_json_tape_bound(len), DEPTH, i);
+        pbad += agree_prefixes(s, len);
+        for (i = 0; i < len; i++) {
+            for (k = 0; k < sizeof bytes; k++) {
+                memcpy(mut, s, len);
+                mut[i] = bytes[k];
+                mbad += !agree(mut, len, tj_json_tape_bound(len), DEPTH);
+            }
+        }
+        for (cap = 0; cap <= need; cap++)
+            cbad += !agree(s, len, cap, DEPTH);
+    }
+    CHECK(bad == 0, "%lu JWT documents disagree at some alignment", bad);
+    CHECK(pbad == 0, "%lu prefixes of JWT documents disagree", pbad);
+    CHECK(mbad == 0, "%lu single-byte mutations of JWT documents disagree", mbad);
+    CHECK(cbad == 0, "%lu short tapes for JWT documents disagree", cbad);
+}
+
 int main(void)
 {
     test_tables();
@@ -2034,6 +2377,11 @@ int main(void)
     test_utf8_exhaustive();
     test_enumerate();
     test_random();
+    test_fast_string_offsets();
+    test_fast_special_everywhere();
+    test_fast_whitespace();
+    test_fast_numbers();
+    test_fast_jwt_documents();
     printf("%lu passed, %lu failed\n", n_pass, n_fail);
     return n_fail == 0 ? 0 : 1;
 }
