@@ -1,45 +1,42 @@
-"""Side-by-side JWT benchmark: turbojwt against PyJWT (and ryjwt), in one process.
+"""Side-by-side JWT benchmark: turbojwt against PyJWT, ryjwt, joserfc, python-jose and jwcrypto, in one process.
 
 Every contender decodes the same generated token with the same key and the same
-checks (signature + exp + aud + iss). Their results are checked before any
-timing; then samples are taken in interleaved rounds with the GC disabled, and
-the medians are compared with each other and with the raw primitive (the
-prepared HMAC or public-key verify in a C loop). See benchmarks/README.md for
-every column.
+checks (signature + exp + aud + iss), or signs the same claims with the same key.
+Their results are checked before any timing; then samples are taken in
+interleaved rounds with the GC disabled, and the medians are compared with each
+other and with the limit (the prepared HMAC or public-key verify in a C loop; for
+encode, the raw sign). See benchmarks/README.md for every column.
 
-    python3 benchmarks/compare.py [--quick] [--json PATH] [--algs HS256,RS256,...] [--check]
+    python3 benchmarks/compare.py [--quick | --full] [--json PATH] [--algs HS256,encode-RS256,...] [--check]
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
-import ctypes
-import gc
 import hashlib
 import hmac
 import importlib
-import importlib.metadata
 import json
-import math
-import os
-import platform
-import shutil
-import ssl
-import statistics
-import subprocess
+import shlex
 import sys
 import time
 from dataclasses import dataclass, field
-from importlib.machinery import EXTENSION_SUFFIXES
 from itertools import repeat
+from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parent.parent
-AUDIENCE = "https://api.example.com"
-ISSUER = "https://auth.example.com/"
+sys.path.insert(0, str(Path(__file__).resolve().parent))   # the helper modules beside this script
+
+from _machine import machine_info, version_lines  # noqa: E402
+from _peers import (AUDIENCE, ISSUER, Contender, Keys, Unsupported, b64url, decode_peers,  # noqa: E402,F401
+                    encode_peers)
+from _timing import loop_overhead_us, measure, python_runner, rounded, summarize  # noqa: E402
+
 PLANNED_ALGS: tuple[str, ...] = ()  # names --algs knows of but that have no Case yet
+MODES = ("default", "quick", "full")
 
 
 def import_turbojwt():
@@ -62,22 +59,13 @@ class CorrectnessError(Exception):
 
 @dataclass
 class Fixture:
-    """One token to decode, what it must decode to, and tokens that must be rejected."""
+    """One token to decode (or the claims to sign), what it must decode to, and tokens to reject."""
     alg: str
-    key: Any
-    token: str
+    keys: Keys
+    token: str                      # decode: the token; encode: the reference token in PyJWT's format
     claims: dict
     signing_input: bytes
-    rejected: dict[str, str]        # why it must fail -> token
-
-
-@dataclass
-class Contender:
-    key: str                                  # short id, used by the bars and the JSON
-    label: str                                # what the table shows
-    call: Callable[[str], Any] | None = None  # token -> claims; None when skipped
-    rejects: type[BaseException] = Exception  # the library's base class for a rejected token
-    skipped: str = ""
+    rejected: dict[str, str]        # why it must fail -> token (decode cases only)
 
 
 @dataclass
@@ -94,19 +82,23 @@ class Bar:
 
 @dataclass
 class Case:
-    """An algorithm: how to make its fixture, its contenders, its raw limit and its bars."""
-    name: str
+    """An algorithm, decoded or signed: its fixture, its contenders, its limit and its bars."""
+    name: str                                                # the --algs id
+    kind: str                                                # "decode" or "encode"
+    alg: str
     make_fixture: Callable[[], Fixture]
     contenders: Callable[[Fixture], list[Contender]]
-    raw_limit: Callable[[Fixture], Callable[[int], float]]   # -> run(n) = seconds for n ops
+    raw_limit: Callable[[Fixture], Callable[[int], float]]   # -> run(n) = seconds for n ops; may raise Unsupported
     raw_label: str
     bars: list[Bar] = field(default_factory=list)
-    rounds: tuple[int, int] = (300, 150)           # (full run, --quick), before --iterations-scale
-    sample_ms: tuple[float, float] = (25, 15)      # one sample's target length, (full, --quick)
+    # mode -> (rounds, one sample's target length in ms), before --iterations-scale
+    settings: dict[str, tuple[int, float]] = field(default_factory=dict)
+    # extra rows that are no JWT library: row id -> (label, run(n) -> ns), timed with the others
+    references: Callable[[Fixture], dict[str, tuple[str, Callable[[int], float]]]] | None = None
 
-
-def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+    @property
+    def title(self) -> str:
+        return f"{self.alg} {self.kind}"
 
 
 def compact_json(obj: Any) -> bytes:
@@ -114,7 +106,8 @@ def compact_json(obj: Any) -> bytes:
 
 
 def signed_token(alg: str, sign: Callable[[bytes], bytes], claims: dict) -> str:
-    """A compact JWS made by hand: header {"alg", "typ"}, the claims, sign(signing input)."""
+    """A compact JWS made by hand: header {"alg", "typ"}, the claims, sign(signing input).
+    The same JSON formatting as PyJWT's encode (compact separators, header keys sorted)."""
     signing_input = f"{b64url(compact_json({'alg': alg, 'typ': 'JWT'}))}.{b64url(compact_json(claims))}"
     return f"{signing_input}.{b64url(sign(signing_input.encode()))}"
 
@@ -130,15 +123,15 @@ def benchmark_claims(now: int) -> dict:
             "aud": AUDIENCE, "scope": "read:profile write:orders", "jti": "b7c4a5d1e0f2a963"}
 
 
-def make_fixture(alg: str, key: Any, make_token: Callable[[dict], str]) -> Fixture:
-    """The valid token and the four that every contender must reject, all signed by make_token."""
+def make_fixture(alg: str, keys: Keys, make_token: Callable[[dict], str], claims: dict | None = None) -> Fixture:
+    """The valid token and the four that every decoder must reject, all signed by make_token."""
     now = int(time.time())
-    claims = benchmark_claims(now)
+    claims = benchmark_claims(now) if claims is None else claims
     token = make_token(claims)
     header_b64, _, signature_b64 = token.split(".")
     forged_payload = b64url(compact_json({**claims, "sub": "admin"}))
     return Fixture(
-        alg=alg, key=key, token=token, claims=claims, signing_input=token.rpartition(".")[0].encode(),
+        alg=alg, keys=keys, token=token, claims=claims, signing_input=token.rpartition(".")[0].encode(),
         rejected={
             "tampered payload (signature mismatch)": f"{header_b64}.{forged_payload}.{signature_b64}",
             "expired": make_token({**claims, "exp": now - 60}),
@@ -148,31 +141,16 @@ def make_fixture(alg: str, key: Any, make_token: Callable[[dict], str]) -> Fixtu
     )
 
 
-def make_hs256_fixture() -> Fixture:
-    secret = b"turbojwt-benchmark-shared-secret-0123456789"  # 43 bytes: above HS256's 32-byte minimum
-    return make_fixture("HS256", secret, lambda claims: hs256_token(secret, claims))
+HS256_SECRET = b"turbojwt-benchmark-shared-secret-0123456789"  # 43 bytes: above HS256's 32-byte minimum
 
 
-class Unsupported(Exception):
-    """A peer library is installed but cannot do this algorithm (or this key)."""
-
-
-def peer(key: str, label: str, module: str, make_call: Callable[[Any], Callable[[str], Any]]) -> Contender:
-    """A contender from another library: skipped (and said so) when the library is not installed,
-    or when make_call raises Unsupported."""
-    try:
-        lib = importlib.import_module(module)
-    except ImportError:
-        return Contender(key, label, skipped="skipped (not installed)")
-    try:
-        call = make_call(lib)
-    except Unsupported:
-        return Contender(key, label, skipped="skipped (unsupported)")
-    return Contender(key, label, call, lib.InvalidTokenError)
+def make_hs256_fixture(claims: dict | None = None) -> Fixture:
+    keys = Keys("HS256", secret=HS256_SECRET)
+    return make_fixture("HS256", keys, lambda c: hs256_token(HS256_SECRET, c), claims)
 
 
 def hs256_contenders(fx: Fixture) -> list[Contender]:
-    secret, algs = fx.key, ["HS256"]
+    secret, algs = fx.keys.secret, ["HS256"]
     verifier = turbojwt.Verifier(secret, algorithms=algs, audience=AUDIENCE, issuer=ISSUER)
     # The drop-in calls spell out their arguments (a fresh list each call), as application code does.
     return [
@@ -180,37 +158,25 @@ def hs256_contenders(fx: Fixture) -> list[Contender]:
         Contender("decode", "turbojwt.decode",
                   lambda t: turbojwt.decode(t, secret, algorithms=["HS256"], audience=AUDIENCE, issuer=ISSUER),
                   turbojwt.InvalidTokenError),
-        peer("pyjwt", "PyJWT jwt.decode", "jwt", lambda jwt: lambda t: jwt.decode(
-            t, secret, algorithms=["HS256"], audience=AUDIENCE, issuer=ISSUER)),
-        # ryjwt (Python 3.12+) checks exp when present, aud and iss on every decode of a key made so.
-        peer("ryjwt", "ryjwt SecretKey.decode", "ryjwt", lambda ryjwt: ryjwt.SecretKey(
-            secret, algorithms=algs, audience=AUDIENCE, issuer=ISSUER).decode),
+        *decode_peers(fx.keys),
     ]
 
 
 def hs256_raw_limit(fx: Fixture) -> Callable[[int], float]:
     tag = base64.urlsafe_b64decode(fx.token.rpartition(".")[2] + "==")
-    if _core.hmac_digest(fx.key, "HS256", fx.signing_input) != tag:
+    if _core.hmac_digest(fx.keys.secret, "HS256", fx.signing_input) != tag:
         raise CorrectnessError("raw limit: turbojwt's HMAC of the signing input differs from the token's signature")
-    return lambda n: _core.bench_raw_hmac(fx.key, "HS256", fx.signing_input, n)
+    return lambda n: _core.bench_raw_hmac(fx.keys.secret, "HS256", fx.signing_input, n)
 
 
 # ------------------------------------------------------------------ public-key algorithms
-
-@dataclass
-class PublicKeyPair:
-    """A key pair made with cryptography (fresh each run) and the public half as SPKI PEM text."""
-    private: Any
-    public: Any
-    pem: str
-
 
 KEY_TYPES = {"RS256": "RSA-2048", "PS256": "RSA-2048", "ES256": "P-256", "ES384": "P-384", "EdDSA": "Ed25519"}
 
 
 def asymmetric_signer(alg: str) -> tuple[Callable[[], Any], Callable[[Any, bytes], bytes]]:
     """(generate a private key of KEY_TYPES[alg], sign(private key, signing input) -> JWS signature bytes)
-    for alg, both with cryptography: the token's signature comes from neither turbojwt nor PyJWT.
+    for alg, both with cryptography: the token's signature comes from no library under test.
     Imported here, when a public-key case runs, so that HS256 runs without cryptography."""
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
@@ -235,28 +201,28 @@ def asymmetric_signer(alg: str) -> tuple[Callable[[], Any], Callable[[Any, bytes
     return table[alg]
 
 
-def make_asymmetric_fixture(alg: str) -> Fixture:
-    """A key pair generated for this run (RSA key generation cannot be seeded) and tokens signed with it."""
-    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+def asymmetric_keys(alg: str) -> tuple[Keys, Callable[[bytes], bytes]]:
+    """A key pair generated for this run (RSA key generation cannot be seeded), in every form the
+    contenders take, and sign(signing input) with its private half."""
+    from cryptography.hazmat.primitives.serialization import (Encoding, NoEncryption, PrivateFormat,
+                                                              PublicFormat)
 
     generate, sign = asymmetric_signer(alg)
     private = generate()
     public = private.public_key()
-    pem = public.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode("ascii")
-    keys = PublicKeyPair(private, public, pem)
-    return make_fixture(alg, keys, lambda claims: signed_token(alg, lambda msg: sign(private, msg), claims))
+    keys = Keys(alg, private=private, public=public,
+                public_pem=public.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode("ascii"),
+                private_pem=private.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()).decode("ascii"))
+    return keys, lambda msg: sign(private, msg)
 
 
-def ryjwt_public_key(lib: Any, pem: str, alg: str) -> Callable[[str], Any]:
-    """ryjwt's prepared public key (PublicKey from the PEM, with aud and iss), or Unsupported."""
-    try:
-        return lib.PublicKey(pem, algorithms=[alg], audience=AUDIENCE, issuer=ISSUER).decode
-    except (lib.InvalidKeyError, ValueError, TypeError) as exc:
-        raise Unsupported(str(exc)) from exc
+def make_asymmetric_fixture(alg: str, claims: dict | None = None, keys_and_signer=None) -> Fixture:
+    keys, sign = keys_and_signer or asymmetric_keys(alg)
+    return make_fixture(alg, keys, lambda c: signed_token(alg, sign, c), claims)
 
 
 def asymmetric_contenders(fx: Fixture) -> list[Contender]:
-    alg, public, pem = fx.alg, fx.key.public, fx.key.pem
+    alg, public, pem = fx.alg, fx.keys.public, fx.keys.public_pem
     verifier = turbojwt.Verifier(public, algorithms=[alg], audience=AUDIENCE, issuer=ISSUER)
     # As for HS256, the drop-in calls spell out their arguments (a fresh list each call).
     return [
@@ -267,17 +233,12 @@ def asymmetric_contenders(fx: Fixture) -> list[Contender]:
         Contender("decode_pem", "turbojwt.decode (PEM str)",
                   lambda t: turbojwt.decode(t, pem, algorithms=[alg], audience=AUDIENCE, issuer=ISSUER),
                   turbojwt.InvalidTokenError),
-        peer("pyjwt", "PyJWT jwt.decode", "jwt", lambda jwt: lambda t: jwt.decode(
-            t, public, algorithms=[alg], audience=AUDIENCE, issuer=ISSUER)),
-        # PyJWT parses a PEM string again on every call.
-        peer("pyjwt_pem", "PyJWT jwt.decode (PEM str)", "jwt", lambda jwt: lambda t: jwt.decode(
-            t, pem, algorithms=[alg], audience=AUDIENCE, issuer=ISSUER)),
-        peer("ryjwt", "ryjwt PublicKey.decode", "ryjwt", lambda ryjwt: ryjwt_public_key(ryjwt, pem, alg)),
+        *decode_peers(fx.keys),
     ]
 
 
 def asymmetric_raw_limit(fx: Fixture) -> Callable[[int], float]:
-    prepared = _core.prepare_public_key(fx.key.public)
+    prepared = _core.prepare_public_key(fx.keys.public)
     signature = base64.urlsafe_b64decode(fx.token.rpartition(".")[2] + "==")
     try:
         _core.bench_raw_verify(prepared, fx.alg, fx.signing_input, signature, 1)
@@ -292,6 +253,41 @@ def asymmetric_raw_limit(fx: Fixture) -> Callable[[int], float]:
     return lambda n: _core.bench_raw_verify(prepared, fx.alg, fx.signing_input, signature, n)
 
 
+def cryptography_verify(fx: Fixture) -> dict[str, tuple[str, Callable[[int], float]]]:
+    """The signature check that PyJWT, joserfc, python-jose and jwcrypto delegate to, alone: cryptography's
+    public_key.verify on the token's signing input, one Python call per token, padding and hash objects
+    made once. Against turbojwt's raw verify it compares the two OpenSSL builds, not the JWT libraries."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec, padding
+    from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+    public, msg = fx.keys.public, fx.signing_input
+    sig = base64.urlsafe_b64decode(fx.token.rpartition(".")[2] + "==")
+    if fx.alg in ("ES256", "ES384"):     # JWS r || s -> the DER that cryptography takes
+        half = len(sig) // 2
+        sig = encode_dss_signature(int.from_bytes(sig[:half], "big"), int.from_bytes(sig[half:], "big"))
+    sha256 = hashes.SHA256()
+    args = {"RS256": (padding.PKCS1v15(), sha256),
+            "PS256": (padding.PSS(padding.MGF1(sha256), padding.PSS.DIGEST_LENGTH), sha256),
+            "ES256": (ec.ECDSA(sha256),), "ES384": (ec.ECDSA(hashes.SHA384()),), "EdDSA": ()}[fx.alg]
+    verify = public.verify
+    verify(sig, msg, *args)
+    try:
+        verify(sig, msg + b"x", *args)
+    except InvalidSignature:
+        pass
+    else:
+        raise CorrectnessError(f"cryptography's {fx.alg} verify ACCEPTED a signature over another input")
+
+    def run(n: int) -> float:
+        t0 = time.perf_counter_ns()
+        for _ in repeat(None, n):
+            verify(sig, msg, *args)
+        return time.perf_counter_ns() - t0
+    return {"crypto_verify": ("cryptography verify alone (no JWT, one Python call per token)", run)}
+
+
 def asymmetric_bars(with_limits: bool) -> list[Bar]:
     bars = [
         Bar("Verifier.decode within 1.10x the raw verify", "verifier", "raw", "within", 1.10),
@@ -303,37 +299,95 @@ def asymmetric_bars(with_limits: bool) -> list[Bar]:
         Bar("turbojwt.decode (key object) vs PyJWT (key object)", "decode", "pyjwt", "ratio"),
         Bar("turbojwt.decode (PEM str) vs PyJWT (PEM str)", "decode_pem", "pyjwt_pem", "ratio"),
         Bar("Verifier.decode vs ryjwt PublicKey.decode", "verifier", "ryjwt", "ratio"),
+        Bar("turbojwt's raw verify vs cryptography's verify alone", "raw", "crypto_verify", "ratio"),
     ]
 
 
+# A decode costs 1 to 500 µs: the rounds and sample lengths below keep the default run of every case,
+# with every peer installed (up to ten rows a case), under two minutes on a 2-core machine.
+PUBLIC_KEY_SETTINGS = {"default": (50, 20), "quick": (25, 8), "full": (150, 25)}
+
+
 def asymmetric_case(alg: str, with_limits: bool = True) -> Case:
-    # A verify costs 15-500 µs: fewer rounds than HS256 keep the full run of every case under ~2 minutes.
-    return Case(alg, lambda: make_asymmetric_fixture(alg), asymmetric_contenders, asymmetric_raw_limit,
-                f"raw {alg} verify, {KEY_TYPES[alg]} (C loop)", bars=asymmetric_bars(with_limits),
-                rounds=(70, 30), sample_ms=(20, 10))
+    return Case(alg, "decode", alg, lambda: make_asymmetric_fixture(alg), asymmetric_contenders,
+                asymmetric_raw_limit, f"raw {alg} verify, {KEY_TYPES[alg]} (C loop)",
+                bars=asymmetric_bars(with_limits), settings=PUBLIC_KEY_SETTINGS, references=cryptography_verify)
+
+
+# ------------------------------------------------------------------ encode (sign)
+
+def encode_contenders(fx: Fixture) -> list[Contender]:
+    """turbojwt.encode (when built) with the key PyJWT gets, then every peer's encode."""
+    alg = fx.alg
+    key = fx.keys.secret if fx.keys.hmac else fx.keys.private
+    if hasattr(turbojwt, "encode"):
+        mine = Contender("encode", "turbojwt.encode", lambda claims: turbojwt.encode(claims, key, algorithm=alg))
+    else:
+        mine = Contender("encode", "turbojwt.encode", skipped="skipped (not built yet)")
+    return [mine, *encode_peers(fx.keys)]
+
+
+def raw_sign_limit(fx: Fixture) -> Callable[[int], float]:
+    """_core.sign_raw on the prepared key and the reference token's signing input, one Python call per
+    token: HMAC-SHA256 and RSA PKCS#1 v1.5 are deterministic, so it must give the reference's signature."""
+    if not hasattr(_core, "sign_raw"):
+        raise Unsupported("this turbojwt has no _core.sign_raw")
+    if fx.keys.hmac:
+        prepared = _core.prepare_hmac_key(fx.keys.secret)
+    elif hasattr(_core, "prepare_private_key"):
+        prepared = _core.prepare_private_key(fx.keys.private)
+    else:
+        prepared = _core.prepare_public_key(fx.keys.private_pem)
+    sign_raw, alg, signing_input = _core.sign_raw, fx.alg, fx.signing_input
+    if b64url(sign_raw(prepared, alg, signing_input)) != fx.token.rpartition(".")[2]:
+        raise CorrectnessError(f"raw limit: turbojwt's {alg} sign_raw differs from the reference signature")
+
+    def run(n: int) -> float:
+        t0 = time.perf_counter()
+        for _ in repeat(None, n):
+            sign_raw(prepared, alg, signing_input)
+        return time.perf_counter() - t0
+    return run
+
+
+ENCODE_SETTINGS = {"default": (60, 15), "quick": (25, 8), "full": (150, 25)}
+ENCODE_BARS = [
+    Bar("turbojwt.encode vs PyJWT jwt.encode", "encode", "pyjwt", "ratio"),
+    Bar("turbojwt.encode vs ryjwt", "encode", "ryjwt", "ratio"),
+]
+RAW_SIGN_LABEL = "raw {alg} sign, _core.sign_raw (one Python call per token, not a C loop)"
+
+
+def encode_case(alg: str, make: Callable[[], Fixture]) -> Case:
+    return Case(f"encode-{alg}", "encode", alg, make, encode_contenders, raw_sign_limit,
+                RAW_SIGN_LABEL.format(alg=alg), bars=ENCODE_BARS, settings=ENCODE_SETTINGS)
 
 
 CASES = {
     "HS256": Case(
-        "HS256", make_hs256_fixture, hs256_contenders, hs256_raw_limit, "raw HMAC-SHA256 verify (C loop)",
+        "HS256", "decode", "HS256", make_hs256_fixture, hs256_contenders, hs256_raw_limit,
+        "raw HMAC-SHA256 verify (C loop)",
         bars=[
             Bar("Verifier.decode >= 50x faster than PyJWT", "verifier", "pyjwt", "faster", 50),
             Bar("turbojwt.decode >= 30x faster than PyJWT", "decode", "pyjwt", "faster", 30),
             Bar("Verifier.decode within 3x of the raw HMAC", "verifier", "raw", "within", 3),
             Bar("Verifier.decode faster than ryjwt", "verifier", "ryjwt", "faster", 1),
         ],
+        settings={"default": (80, 15), "quick": (40, 8), "full": (300, 25)},
     ),
     "RS256": asymmetric_case("RS256"),
     "PS256": asymmetric_case("PS256"),
     "ES256": asymmetric_case("ES256"),
     "ES384": asymmetric_case("ES384", with_limits=False),   # issue 3 sets no bars for ES384: ratios only
     "EdDSA": asymmetric_case("EdDSA"),
+    "encode-HS256": encode_case("HS256", make_hs256_fixture),
+    "encode-RS256": encode_case("RS256", lambda: make_asymmetric_fixture("RS256")),
 }
 
 
 # ------------------------------------------------------------------ correctness
 
-def check_correctness(fx: Fixture, contenders: list[Contender]) -> None:
+def check_decoders(fx: Fixture, contenders: list[Contender]) -> dict[str, str]:
     """Each contender decodes the token to the expected claims and rejects every bad token."""
     for c in contenders:
         if c.call is None:
@@ -353,101 +407,113 @@ def check_correctness(fx: Fixture, contenders: list[Contender]) -> None:
                 raise CorrectnessError(f"{c.label} failed on a {why} token with {exc!r}, "
                                        f"not a {c.rejects.__name__}") from exc
             raise CorrectnessError(f"{c.label} ACCEPTED a {why} {fx.alg} token")
+    return {}
 
 
-# ------------------------------------------------------------------ timing
-
-def python_runner(call: Callable[[str], Any], token: str) -> Callable[[int], float]:
-    """run(n): nanoseconds for n calls of call(token), timed with perf_counter_ns."""
-    def run(n: int) -> float:
-        t0 = time.perf_counter_ns()
-        for _ in repeat(None, n):
-            call(token)
-        return time.perf_counter_ns() - t0
-    return run
-
-
-def take_sample(run: Callable[[int], float], batch: int) -> float:
-    """Microseconds per call over one batch, with the GC off while it runs."""
-    gc.disable()
+def reference_verifier(fx: Fixture) -> tuple[str, Callable[[str], Any]]:
+    """(name, verify(token) -> claims): PyJWT with aud and iss when installed, else turbojwt's Verifier."""
+    key = fx.keys.secret if fx.keys.hmac else fx.keys.public
     try:
-        ns = run(batch)
-    finally:
-        gc.enable()
-    return ns / batch / 1000
+        import jwt
+        return "PyJWT", lambda t: jwt.decode(t, key, algorithms=[fx.alg], audience=AUDIENCE, issuer=ISSUER)
+    except ImportError:
+        verifier = turbojwt.Verifier(key, algorithms=[fx.alg], audience=AUDIENCE, issuer=ISSUER)
+        return "turbojwt Verifier (PyJWT not installed)", verifier.decode
 
 
-def calibrate(run: Callable[[int], float], target_ns: float) -> int:
-    """The batch size that makes one sample last about target_ns (this also warms up).
-
-    Each size is timed three times and the fastest counts, so that one preempted
-    batch does not shrink the batch size for the whole run."""
-    n = 1
-    while True:
-        elapsed = min(take_sample(run, n) for _ in range(3)) * n * 1000
-        if elapsed >= target_ns / 10 or n >= 1 << 26:
-            return max(1, round(n * target_ns / max(elapsed, 1.0)))
-        n *= 10
+def segment_json(segment: str) -> Any:
+    return json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
 
 
-def measure(runners: dict[str, Callable[[int], float]], rounds: int, target_ns: float):
-    """Interleaved rounds: every runner takes one sample per round (start rotated each round)."""
-    batches = {k: calibrate(run, target_ns) for k, run in runners.items()}
-    samples: dict[str, list[float]] = {k: [] for k in runners}
-    order = list(runners)
-    for r in range(rounds):
-        shift = r % len(order)
-        for k in order[shift:] + order[:shift]:
-            samples[k].append(take_sample(runners[k], batches[k]))
-    return batches, samples
+def token_difference(token: str, reference: str) -> str:
+    """How token's bytes compare with the reference's (same JSON formatting as PyJWT's encode)."""
+    if token == reference:
+        return "same bytes"
+    parts, ref = token.split("."), reference.split(".")
+    notes = []
+    if parts[0] != ref[0]:
+        notes.append(f"header {base64.urlsafe_b64decode(parts[0] + '==').decode()}")
+    if parts[1] != ref[1]:
+        claims = segment_json(parts[1])
+        ordered = list(claims) == sorted(claims) and list(claims) != list(segment_json(ref[1]))
+        notes.append("claims sorted by name" if ordered else "payload formatted differently")
+    if parts[:2] == ref[:2] and parts[2] != ref[2]:
+        notes.append("signature differs")
+    return "differs: " + "; ".join(notes)
 
 
-def p99(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(0.99 * len(ordered)) - 1)]
+def check_encoders(fx: Fixture, contenders: list[Contender]) -> dict[str, str]:
+    """Each contender's token verifies (PyJWT, with aud and iss) and decodes to the claims signed.
+    Returns row id -> how its bytes compare with PyJWT's formatting (reported, never a failure)."""
+    name, verify = reference_verifier(fx)
+    if verify(fx.token) != fx.claims:
+        raise CorrectnessError(f"{name} does not decode the reference {fx.alg} token to its claims")
+    notes = {}
+    for c in contenders:
+        if c.call is None:
+            continue
+        try:
+            token = c.call(dict(fx.claims))
+        except Exception as exc:
+            raise CorrectnessError(f"{c.label} could not sign the claims with {fx.alg}: {exc!r}") from exc
+        if not isinstance(token, str):
+            raise CorrectnessError(f"{c.label} returned a {type(token).__name__}, not a str token")
+        try:
+            got = verify(token)
+        except Exception as exc:
+            raise CorrectnessError(f"{name} rejected {c.label}'s {fx.alg} token: {exc!r}") from exc
+        if got != fx.claims:
+            raise CorrectnessError(f"{c.label}'s token decodes to {got!r}, expected {fx.claims!r}")
+        notes[c.key] = token_difference(token, fx.token)
+    return notes
 
 
-def loop_overhead_us(token: str) -> float:
-    """What the Python loop and one call of a no-op lambda cost (fastest of 5 samples): a fixed
-    cost included in every Python-level row."""
-    run = python_runner(lambda t: None, token)
-    batch = calibrate(run, 2e6)
-    return min(take_sample(run, batch) for _ in range(5))
+# ------------------------------------------------------------------ running a case
+
+def case_settings(case: Case, mode: str, scale: float) -> tuple[int, float]:
+    """(rounds, target sample length in ns) for case, after the mode and --iterations-scale."""
+    rounds, sample_ms = case.settings[mode]
+    return max(3, round(rounds * scale)), sample_ms * 1e6 * scale
 
 
-def case_settings(case: Case, quick: bool, scale: float) -> tuple[int, float]:
-    """(rounds, target sample length in ns) for case, after --quick and --iterations-scale."""
-    rounds = max(3, round(case.rounds[quick] * scale))
-    return rounds, case.sample_ms[quick] * 1e6 * scale
-
-
-def run_case(case: Case, rounds: int, target_ns: float) -> dict:
-    """Check every contender, time them side by side with the raw limit, summarize and judge the bars."""
+def run_case(case: Case, rounds: int, target_ns: float, keep_samples: bool = True) -> dict:
+    """Check every contender, time them side by side with the limit, summarize and judge the bars."""
     fx = case.make_fixture()
     contenders = case.contenders(fx)
-    check_correctness(fx, contenders)
-    raw = case.raw_limit(fx)
-    runners = {c.key: python_runner(c.call, fx.token) for c in contenders if c.call is not None}
-    runners["raw"] = lambda n: raw(n) * 1e9     # the C loop times itself (CLOCK_MONOTONIC)
+    notes = (check_encoders if case.kind == "encode" else check_decoders)(fx, contenders)
+    arg = fx.claims if case.kind == "encode" else fx.token
+    runners = {c.key: python_runner(c.call, arg) for c in contenders if c.call is not None}
+    rows = {c.key: {"label": c.label, "status": c.skipped or "ok"} for c in contenders}
+    for key, (label, run) in (case.references(fx) if case.references else {}).items():
+        rows[key] = {"label": label, "status": "ok", "reference": True}
+        runners[key] = run
+    rows["raw"] = {"label": case.raw_label, "status": "ok", "python_loop": case.kind == "encode"}
+    try:
+        raw = case.raw_limit(fx)
+        runners["raw"] = lambda n: raw(n) * 1e9     # seconds -> ns; the C loops time themselves
+    except Unsupported as exc:
+        rows["raw"]["status"] = f"skipped ({exc})"
+    for key, note in notes.items():
+        rows[key]["token_vs_pyjwt"] = note
     batches, samples = measure(runners, rounds, target_ns)
 
-    rows = {c.key: {"label": c.label, "status": c.skipped or "ok"} for c in contenders}
-    rows["raw"] = {"label": case.raw_label, "status": "ok"}
     for key, values in samples.items():
-        median = statistics.median(values)
-        rows[key].update(batch=batches[key], median_us=median, p99_us=p99(values), tokens_per_s=1e6 / median,
-                         samples_us=values)
+        rows[key].update(batch=batches[key], **summarize(values))
+        if keep_samples:
+            rows[key]["samples_us"] = rounded(values)
     pyjwt = rows.get("pyjwt", {}).get("median_us")
+    raw_median = rows["raw"].get("median_us")
     for key in samples:
         rows[key]["x_faster_than_pyjwt"] = pyjwt / rows[key]["median_us"] if pyjwt else None
-        rows[key]["x_raw"] = rows[key]["median_us"] / rows["raw"]["median_us"]
-    return {"alg": case.name, "key": key_description(fx), "token_chars": len(fx.token), "rounds": rounds,
+        rows[key]["x_raw"] = rows[key]["median_us"] / raw_median if raw_median else None
+    return {"name": case.name, "kind": case.kind, "alg": case.alg, "title": case.title,
+            "key": key_description(fx), "token_chars": len(fx.token), "rounds": rounds,
             "sample_target_ms": target_ns / 1e6, "rows": rows, "bars": [judge(bar, rows) for bar in case.bars]}
 
 
 def key_description(fx: Fixture) -> str:
-    if fx.alg.startswith("HS"):
-        return f"{len(fx.key)}-byte secret"
+    if fx.keys.hmac:
+        return f"{len(fx.keys.secret)}-byte secret"
     return KEY_TYPES[fx.alg]
 
 
@@ -479,79 +545,16 @@ def judge(bar: Bar, rows: dict) -> dict:
     return {"bar": bar.text, "result": "PASS" if ok else "FAIL", "value": value, "detail": detail}
 
 
-# ------------------------------------------------------------------ machine and report
+# ------------------------------------------------------------------ report
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def linked_libcrypto() -> str:
-    """The libcrypto that turbojwt's extension loads, with its version (ldd + OpenSSL_version)."""
-    if shutil.which("ldd"):
-        out = subprocess.run(["ldd", _core.__file__], capture_output=True, text=True).stdout
-        for line in out.splitlines():
-            if "libcrypto" in line and "=>" in line:
-                path = line.split("=>")[1].split("(")[0].strip()
-                try:
-                    fn = ctypes.CDLL(path).OpenSSL_version
-                    fn.restype, fn.argtypes = ctypes.c_char_p, [ctypes.c_int]
-                    return f"{fn(0).decode()} ({path})"
-                except (OSError, AttributeError):
-                    return path
-    if shutil.which("pkg-config"):
-        out = subprocess.run(["pkg-config", "--modversion", "libcrypto"], capture_output=True, text=True)
-        if out.returncode == 0:
-            return f"OpenSSL {out.stdout.strip()} (pkg-config libcrypto; not read from the extension)"
-    return "unknown"
-
-
-def version_of(dist: str) -> str:
-    try:
-        return importlib.metadata.version(dist)
-    except importlib.metadata.PackageNotFoundError:
-        return "not installed"
-
-
-def cryptography_info() -> str:
-    """cryptography's version and the OpenSSL it carries: PyJWT verifies RS/PS/ES/EdDSA with it."""
-    try:
-        import cryptography
-        from cryptography.hazmat.backends.openssl import backend
-        return f"{cryptography.__version__} ({backend.openssl_version_text()})"
-    except ImportError:
-        return "not installed"
-    except Exception:       # an older or newer layout: the version alone still says something
-        return version_of("cryptography")
-
-
-def machine_info() -> dict:
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return {
-        "cpu": cpu_model(), "cores": os.cpu_count(), "usable_cores": usable,
-        "platform": platform.platform(),
-        "python": f"{platform.python_version()} ({platform.python_implementation()})",
-        "python_ssl": ssl.OPENSSL_VERSION,
-        "turbojwt_libcrypto": linked_libcrypto(),
-        "turbojwt": f"{turbojwt.__version__} ({Path(turbojwt.__file__).parent})",
-        "PyJWT": version_of("PyJWT"),
-        "ryjwt": version_of("ryjwt"),
-        "cryptography": cryptography_info(),
-    }
-
-
-def print_header(info: dict, overhead_us: float) -> None:
-    print("# JWT decode benchmark: turbojwt vs peers, side by side in one process\n")
+def print_header(info: dict, overhead_us: float, mode: str) -> None:
+    print("# JWT benchmark: turbojwt vs peers, side by side in one process\n")
+    print(f"- {info['date']}, mode: {mode}")
     print(f"- CPU: {info['cpu']}, {info['cores']} logical cores ({info['usable_cores']} usable)")
     print(f"- Python {info['python']} on {info['platform']}")
     print(f"- OpenSSL: turbojwt links {info['turbojwt_libcrypto']}; Python's ssl: {info['python_ssl']}")
-    print(f"- turbojwt {info['turbojwt']}, PyJWT {info['PyJWT']}, ryjwt {info['ryjwt']}")
-    print(f"- cryptography {info['cryptography']}: makes the public-key tokens; PyJWT verifies with it")
+    for line in version_lines(info):
+        print(line)
     print("- Method: interleaved rounds; one sample per contender per round = a batch of calls lasting a set "
           "time, timed with time.perf_counter_ns, GC disabled during each sample (rounds and sample length: "
           "under each heading)")
@@ -559,24 +562,33 @@ def print_header(info: dict, overhead_us: float) -> None:
           "Python-level row\n")
 
 
-def case_heading(alg: str) -> str:
-    return f"## {alg} decode"
+def case_heading(title: str) -> str:
+    return f"## {title}"
+
+
+def checks_text(kind: str) -> str:
+    return ("sign the claims, token verified by PyJWT" if kind == "encode"
+            else "signature + exp + aud + iss")
 
 
 def print_case(result: dict) -> None:
-    print(f"{case_heading(result['alg'])} ({result['key']}): signature + exp + aud + iss, "
+    encode = result["kind"] == "encode"
+    print(f"{case_heading(result['title'])} ({result['key']}): {checks_text(result['kind'])}, "
           f"token of {result['token_chars']} chars\n")
     print(f"{result['rounds']} rounds, samples of ~{result['sample_target_ms']:g} ms\n")
-    print("| Contender | median µs | p99 µs | tokens/s | vs PyJWT | vs raw limit | batch |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    extra = " token vs PyJWT's |" if encode else ""
+    print(f"| Contender | median µs | p99 µs | tokens/s | vs PyJWT | vs limit | batch |{extra}")
+    print("|---|---:|---:|---:|---:|---:|---:|" + ("---|" if encode else ""))
     for key, row in result["rows"].items():
         if row["status"] != "ok":
-            print(f"| {row['label']} | {row['status']} | | | | | |")
+            print(f"| {row['label']} | {row['status']} | | | | | |" + (" |" if encode else ""))
             continue
         ratio = row["x_faster_than_pyjwt"]
         vs_pyjwt = "1.0x (baseline)" if key == "pyjwt" else "n/a" if ratio is None else times_faster(ratio)
+        vs_raw = "n/a" if row["x_raw"] is None else f"{row['x_raw']:.2f}x"
+        note = f" {row.get('token_vs_pyjwt', '')} |" if encode else ""
         print(f"| {row['label']} | {row['median_us']:.3f} | {row['p99_us']:.3f} | {row['tokens_per_s']:,.0f} | "
-              f"{vs_pyjwt} | {row['x_raw']:.2f}x | {row['batch']} |")
+              f"{vs_pyjwt} | {vs_raw} | {row['batch']} |{note}")
     print("\nBars:")
     for bar in result["bars"]:
         print(f"- {bar['result']}  {bar['bar']} ({bar['detail']})")
@@ -585,13 +597,17 @@ def print_case(result: dict) -> None:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--quick", action="store_true", help="fewer, shorter samples (all cases in under 40 s)")
-    p.add_argument("--json", metavar="PATH", help="write raw samples, summary and machine info as JSON")
+    size = p.add_mutually_exclusive_group()
+    size.add_argument("--quick", action="store_true", help="fewer, shorter samples (every case in about 30 s)")
+    size.add_argument("--full", action="store_true", help="more, longer samples (about 5 minutes)")
+    p.add_argument("--json", metavar="PATH", help="write the summary, samples and machine info as JSON")
+    p.add_argument("--no-samples", action="store_true", help="leave the per-sample lists out of the JSON")
     p.add_argument("--algs", default=",".join(CASES), help=f"comma-separated, from: {', '.join(CASES)}")
     p.add_argument("--iterations-scale", type=float, default=1.0, metavar="S",
                    help="multiply rounds and sample length by S (0.01 makes a smoke run)")
     p.add_argument("--check", action="store_true", help="exit 1 if a bar fails")
     args = p.parse_args(argv)
+    args.mode = "quick" if args.quick else "full" if args.full else "default"
     args.algs = [a.strip() for a in args.algs.split(",") if a.strip()]
     for alg in args.algs:
         if alg not in CASES:
@@ -602,34 +618,52 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def command_line(argv: list[str] | None, script_file: str = __file__) -> str:
+    """How this run was started, as a shell command relative to the checkout."""
+    script = Path(script_file).resolve()
+    try:
+        script = script.relative_to(ROOT)
+    except ValueError:
+        pass
+    return shlex.join(["python", str(script), *(sys.argv[1:] if argv is None else argv)])
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    started = time.monotonic()
-    info = machine_info()
-    print_header(info, loop_overhead_us("x" * 350))
+    started, cpu_started = time.monotonic(), time.process_time()
+    info = machine_info(turbojwt, ROOT)
+    print_header(info, loop_overhead_us("x" * 350), args.mode)
     results = []
-    for alg in args.algs:
-        case = CASES[alg]
+    for name in args.algs:
+        case = CASES[name]
         try:
-            result = run_case(case, *case_settings(case, args.quick, args.iterations_scale))
+            result = run_case(case, *case_settings(case, args.mode, args.iterations_scale),
+                              keep_samples=not args.no_samples)
         except CorrectnessError as exc:
-            print(f"ABORTED before timing: correctness check failed for {alg}: {exc}", file=sys.stderr)
+            print(f"ABORTED before timing: correctness check failed for {case.title}: {exc}", file=sys.stderr)
             return 2
         except ImportError as exc:      # the public-key fixtures need cryptography to sign their tokens
             missing = f"{(exc.name or str(exc)).split('.')[0]} not installed"
-            print(f"{case_heading(alg)}: skipped ({missing})\n")
-            results.append({"alg": alg, "skipped": missing})
+            print(f"{case_heading(case.title)}: skipped ({missing})\n")
+            results.append({"name": name, "kind": case.kind, "alg": case.alg, "title": case.title,
+                            "skipped": missing})
             continue
         print_case(result)
         sys.stdout.flush()
         results.append(result)
+    wall = time.monotonic() - started
+    # CPU time this process got over the wall time: well below 1 means other processes took the CPU
+    # during the run, and the samples (above all p99) are noisier for it.
+    cpu_share = (time.process_time() - cpu_started) / wall if wall else 1.0
     if args.json:
-        settings = {"gc_disabled_during_samples": True, "quick": args.quick,
-                    "iterations_scale": args.iterations_scale}
+        settings = {"gc_disabled_during_samples": True, "mode": args.mode, "quick": args.quick,
+                    "iterations_scale": args.iterations_scale, "wall_time_s": round(wall, 1),
+                    "cpu_share": round(cpu_share, 3),
+                    "command": command_line(argv), "python_executable": sys.executable}
         Path(args.json).write_text(json.dumps({"machine": info, "settings": settings, "results": results},
-                                              indent=1))
+                                              indent=1, ensure_ascii=False) + "\n")
         print(f"Wrote {args.json}")
-    print(f"Total wall time: {time.monotonic() - started:.0f} s")
+    print(f"Total wall time: {wall:.0f} s (this process had the CPU {cpu_share:.0%} of it)")
     failed = [b for r in results for b in r.get("bars", ()) if b["result"] == "FAIL"]
     return 1 if args.check and failed else 0
 
