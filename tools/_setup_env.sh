@@ -3,6 +3,8 @@
 #
 # After sourcing, call:
 #   tj_system_packages   install what the build needs from Debian, if missing
+#   tj_fuzz_toolchain    install clang + libFuzzer runtime for tests/test_fuzz_smoke.py
+#                        (not called by default: see the function's comment)
 #   tj_venv              create (or reuse) the virtualenv; sets TJ_PY
 #   tj_install EXTRAS    regular (non-editable) install of the repository
 #   tj_check_installed   fail unless `import turbojwt` finds the installed copy
@@ -82,6 +84,49 @@ tj_system_packages() {
     apt-get update -qq >/dev/null || tj_die "apt-get update failed"
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
         || tj_die "apt-get install ${missing[*]} failed"
+}
+
+# clang and its libFuzzer runtime (Debian: clang and libclang-rt-NN-dev, about
+# 45 MB with --no-install-recommends) for tests/test_fuzz_smoke.py, which skips
+# without them. Not called by tools/test.sh yet: add `tj_fuzz_toolchain` after
+# `tj_system_packages` there once the CI budget has room (the smoke test adds
+# about a minute: five targets built and run 5 s each). Never fatal: without
+# root or apt-get, or if the install fails, it says so and the test skips.
+# TURBOJWT_FUZZ_SMOKE=0 turns it off.
+_tj_clang_links_libfuzzer() {
+    local d rc
+    d="$(mktemp -d)" || return 1
+    printf '#include <stdint.h>\n#include <stddef.h>\nint LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { (void)d; (void)n; return 0; }\n' >"$d/p.c"
+    clang -fsanitize=fuzzer,address,undefined "$d/p.c" -o "$d/p" >/dev/null 2>&1
+    rc=$?
+    rm -rf "$d"
+    return $rc
+}
+
+tj_fuzz_toolchain() {
+    local ver
+    [ "${TURBOJWT_FUZZ_SMOKE:-1}" = 0 ] && return 0
+    command -v clang >/dev/null 2>&1 && _tj_clang_links_libfuzzer && return 0
+    if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+        tj_log "clang with libFuzzer not available: tests/test_fuzz_smoke.py will skip"
+        return 0
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    if ! command -v clang >/dev/null 2>&1; then
+        tj_log "installing clang (for the fuzz smoke test)"
+        apt-get update -qq >/dev/null 2>&1
+        apt-get install -y -qq --no-install-recommends clang >/dev/null 2>&1 \
+            || { tj_log "warning: apt-get install clang failed; the fuzz smoke test will skip"; return 0; }
+    fi
+    ver="$(clang --version 2>/dev/null | sed -n 's/.*clang version \([0-9][0-9]*\).*/\1/p' | head -1)"
+    if [ -n "$ver" ] && ! _tj_clang_links_libfuzzer; then
+        tj_log "installing libclang-rt-$ver-dev (libFuzzer runtime)"
+        apt-get install -y -qq --no-install-recommends "libclang-rt-$ver-dev" >/dev/null 2>&1 \
+            || { apt-get update -qq >/dev/null 2>&1
+                 apt-get install -y -qq --no-install-recommends "libclang-rt-$ver-dev" >/dev/null 2>&1; } \
+            || tj_log "warning: apt-get install libclang-rt-$ver-dev failed; the fuzz smoke test will skip"
+    fi
+    return 0
 }
 
 # Create the virtualenv VENV from PYTHON, or reuse it if it is sound and made
