@@ -29,7 +29,9 @@ struct tj_pkey;
 
 /* Wrap a prepared public-key key (pkey.h) as a tj_key, taking ownership of it
  * whatever the outcome. Pass the constructor's status: a failure is returned
- * as is (with pk NULL), so calls chain: tj_key_adopt(tj_pkey_from_...(), pk, &k). */
+ * as is (with pk NULL). Call the constructor first, in its own statement:
+ *     st = tj_pkey_from_pem(pem, len, &pk); st = tj_key_adopt(st, pk, &k);
+ * (in one expression C leaves open whether pk is read before it is set). */
 tj_status tj_key_adopt(tj_status st, struct tj_pkey *pk, tj_key **out);
 
 /* RSA modulus bits or curve bits of a public-key key; 0 for HMAC. */

@@ -29,13 +29,7 @@ CLANG = os.environ.get("CLANG", "clang")
 RUNS = int(os.environ.get("FUZZ_SMOKE_RUNS", "20000"))
 SECONDS = int(os.environ.get("FUZZ_SMOKE_SECONDS", "5"))
 
-# Known bugs the targets find at once; the smoke run builds around them (see
-# fuzz/fuzz_common.h) so that it checks everything else. Empty this when fixed.
-KNOWN_BUG_DEFINES = {
-    # csrc/jws.c: tj_workspace_need() too small for b64=false + detached payload
-    # (tests/test_fuzz_regressions.py, tests/vectors/fuzz-regressions/).
-    "fuzz_header": ["-DTJ_FUZZ_WS_SLACK"],
-}
+
 
 
 def _run(cmd, **kw):
@@ -84,7 +78,7 @@ def test_fuzz_target_smoke(fuzz_env, target, tmp_path):
     cflags, libs = fuzz_env
     exe = tmp_path / target
     cmd = ([CLANG, "-std=c11", "-g", "-O1", "-fno-omit-frame-pointer", "-fsanitize=fuzzer,address,undefined",
-            "-fno-sanitize-recover=undefined", f"-I{ROOT / 'csrc'}"] + cflags + KNOWN_BUG_DEFINES.get(target, [])
+            "-fno-sanitize-recover=undefined", f"-I{ROOT / 'csrc'}"] + cflags
            + [str(FUZZ / f"{target}.c")] + sorted(str(p) for p in (ROOT / "csrc").glob("*.c"))
            + ["-o", str(exe)] + libs)
     build = _run(cmd, timeout=600)
