@@ -1,4 +1,5 @@
 /* jws.c: compact JWS decoding and verification, in PyJWT 2.15's order (see jws.h). */
+#define _GNU_SOURCE /* memrchr, where the C library has it */
 #define _POSIX_C_SOURCE 200809L
 
 #include <string.h>
@@ -28,6 +29,19 @@ void tj_workspace_need(size_t token_len, size_t detached_len, int has_detached, 
         total += token_len + 1u + detached_len;
     *buf_bytes = total;
     *tape_entries = tj_json_tape_bound(token_len) + tj_json_tape_bound(detached_len) + 2u;
+}
+
+/* The last '.' of p[0..n), or NULL. */
+static const uint8_t *last_dot(const uint8_t *p, size_t n)
+{
+#if defined(__GLIBC__)
+    return memrchr(p, '.', n);
+#else
+    for (size_t i = n; i > 0; i--)
+        if (p[i - 1] == '.')
+            return p + i - 1;
+    return NULL;
+#endif
 }
 
 /* Positions of the header parameters the core reads, as tape indices (0 = absent). */
@@ -227,9 +241,7 @@ void tj_decode(const tj_policy *pol, const uint8_t *token, size_t len,
 
     /* Segments as PyJWT splits them: the signature after the last '.', the
      * header before the first; a '.' left in the payload fails its base64url. */
-    const uint8_t *last = NULL, *first = memchr(token, '.', len);
-    for (size_t i = len; i > 0; i--)
-        if (token[i - 1] == '.') { last = token + i - 1; break; }
+    const uint8_t *first = memchr(token, '.', len), *last = last_dot(token, len);
     if (first == NULL || first == last)
         FAIL(TJ_ERR_SEGMENTS);
     const uint8_t *hseg = token, *pseg = first + 1, *sseg = last + 1;

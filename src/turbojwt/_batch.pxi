@@ -116,13 +116,13 @@ cdef object _chunk_result(Verifier v, _Chunk c, Py_ssize_t i, bint light):
         if light:
             return (True, "ok")
         try:
-            return _tape_object(res.payload, tape + res.payload_root)
+            return _tape_claims(res.payload, tape + res.payload_root, &v.known)
         except ValueError as exc:
             err = DecodeError(f"Invalid payload string: {exc}")
             return (False, type(err).__name__) if light else err
     if res.status == TJ_DEFER_CLAIMS:
         try:
-            claims = _tape_object(res.payload, tape + res.payload_root)
+            claims = _tape_claims(res.payload, tape + res.payload_root, &v.known)
             _validate_claims(claims, v.options, v.audience, v.issuer, v.subject, v.leeway, c.now)
         except (ValueError, PyJWTError) as exc:
             err = exc if isinstance(exc, PyJWTError) else DecodeError(f"Invalid payload string: {exc}")

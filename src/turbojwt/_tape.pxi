@@ -3,32 +3,39 @@
 # The core validated the document (grammar, UTF-8, escapes, depth), so every
 # conversion here succeeds except an integer past Python's digit limit, which
 # raises ValueError as json.loads would; the caller maps that to DecodeError.
+#
+# This runs for every decoded token, so the builder is plain C against the
+# Python C API (below): one function per JSON type, no temporaries to
+# release, and claim names that nearly every token carries ("iss", "exp",
+# ...) shared as one str object each, as json.loads' key memo does.
 
 from cpython.bytes cimport PyBytes_FromStringAndSize
 from cpython.dict cimport PyDict_SetItem
 from cpython.list cimport PyList_New, PyList_SET_ITEM
 from cpython.long cimport PyLong_FromLongLong
 from cpython.mem cimport PyMem_Malloc, PyMem_Free
-from cpython.ref cimport Py_INCREF
-from libc.string cimport memcpy
+from cpython.ref cimport PyObject, Py_INCREF
 from libc.stdint cimport uint64_t
+from libc.string cimport memcpy, memset
 
 
+# Also used by the other .pxi files (declared once, here).
 cdef extern from "Python.h":
     object PyUnicode_DecodeUTF8(const char *s, Py_ssize_t size, const char *errors)
     object PyUnicode_New(Py_ssize_t size, Py_UCS4 maxchar)
     void *PyUnicode_DATA(object o)
-    # Sized up front, a dict of a token's claims never resizes while it fills.
     object _PyDict_NewPresized(Py_ssize_t minused)
+
 
 cdef extern from *:
     """
+    #include <string.h>
     #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
     #define TJ_LITTLE_ENDIAN 0
     #else
     #define TJ_LITTLE_ENDIAN 1
     #endif
-    #include <string.h>
+
     /* The n bytes at s (1 <= n <= 8) as a little-endian word, read with
      * fixed-size loads only: copying n bytes into a stack word and reading it
      * back stalls the CPU on store-to-load forwarding, once per claim name. */
@@ -46,140 +53,307 @@ cdef extern from *:
         }
         return (uint64_t)s[0] | ((uint64_t)s[n >> 1] << (8 * (n >> 1))) | ((uint64_t)s[n - 1] << (8 * (n - 1)));
     }
+
+    /* Common names: each packed into a 64-bit word and placed in a 64-slot
+     * table by a multiplicative hash of that word, so matching a name costs
+     * one load, one multiply and one compare. The multiplier is chosen at
+     * import (by _init_common_names) so that no two names share a slot. */
+    typedef struct {
+        uint64_t word;      /* the name's bytes, little-endian */
+        uint32_t len;       /* 0: an empty slot */
+        PyObject *obj;      /* borrowed from _COMMON_NAMES, alive as long as the module */
+    } tj_name_slot;
+    static tj_name_slot tj_name_slots[64];
+    static uint64_t tj_name_mult;
+
+    static inline uint32_t tj_name_slot_of(uint64_t w, uint32_t n) {
+        return (uint32_t)(((w ^ n) * tj_name_mult) >> 58);
+    }
+
+    /* The shared str (borrowed) for a common, unescaped name, or NULL. */
+    static inline PyObject *tj_common_name(const uint8_t *s, uint32_t n) {
+        if (n == 0 || n > 8)
+            return NULL;
+        uint64_t w = tj_name_word(s, n);
+        const tj_name_slot *slot = &tj_name_slots[tj_name_slot_of(w, n)];
+        return (slot->word == w && slot->len == n) ? slot->obj : NULL;
+    }
+
+    /* Values a Verifier expects (its issuers and audiences): a token's `iss`
+     * or `aud` equal to one of them gets the configured str object itself. */
+    #define TJ_KNOWN_MAX 8
+    typedef struct {
+        const char *utf8;
+        size_t len;
+        PyObject *obj;      /* borrowed: the Verifier keeps it alive */
+    } tj_known_str;
+    typedef struct {
+        int n;
+        tj_known_str items[TJ_KNOWN_MAX];
+    } tj_known_strs;
+    static PyObject *tj_name_iss, *tj_name_aud;   /* the shared "iss" and "aud" */
+
+    /* A string with escapes, decoded (apart, so its buffer stays off the fast path). */
+    static PyObject *tj_py_escaped(const uint8_t *doc, const tj_json_entry *e) {
+        uint8_t stack[512];
+        uint8_t *out = stack;
+        /* Unescaping never lengthens the text: e->len bytes always suffice. */
+        if (e->len > sizeof stack && (out = PyMem_Malloc(e->len)) == NULL)
+            return PyErr_NoMemory();
+        size_t n = tj_json_unescape(doc, e, out);
+        PyObject *text = PyUnicode_DecodeUTF8((const char *)out, (Py_ssize_t)n, NULL);
+        if (out != stack)
+            PyMem_Free(out);
+        return text;
+    }
+
+    static inline PyObject *tj_py_string(const uint8_t *doc, const tj_json_entry *e, int is_key) {
+        const uint8_t *s = doc + e->pos;
+        if (e->flags & TJ_JSON_F_ESCAPED)
+            return tj_py_escaped(doc, e);
+        if (is_key) {
+            PyObject *name = tj_common_name(s, e->len);
+            if (name != NULL) {
+                Py_INCREF(name);
+                return name;
+            }
+        }
+        if (e->flags & TJ_JSON_F_ASCII) {
+            /* Validated ASCII: copied straight into a compact str, no decoding. */
+            PyObject *text = PyUnicode_New(e->len, 127);
+            if (text != NULL)
+                memcpy(PyUnicode_DATA(text), s, e->len);
+            return text;
+        }
+        return PyUnicode_DecodeUTF8((const char *)s, e->len, NULL);
+    }
+
+    /* A number as json.loads makes it: int() or float() of the text; up to 18
+     * digits read directly. int() enforces Python's digit limit (ValueError). */
+    static PyObject *tj_py_number(const uint8_t *doc, const tj_json_entry *e) {
+        int64_t v;
+        if (e->type == TJ_JSON_INT && tj_json_small_int(doc, e, &v))
+            return PyLong_FromLongLong(v);
+        PyObject *text = PyBytes_FromStringAndSize((const char *)doc + e->pos, e->len);
+        if (text == NULL)
+            return NULL;
+        PyObject *number = e->type == TJ_JSON_INT ? PyNumber_Long(text) : PyFloat_FromString(text);
+        Py_DECREF(text);
+        return number;
+    }
+
+    static PyObject *tj_py_value(const uint8_t *doc, const tj_json_entry *tape, uint32_t *i);
+
+    /* Set d[key] = the value that follows key on the tape; steals nothing. */
+    static inline int tj_py_member(PyObject *d, PyObject *key, const uint8_t *doc,
+                                   const tj_json_entry *tape, uint32_t *i) {
+        if (key == NULL)
+            return -1;
+        PyObject *item = tj_py_value(doc, tape, i);
+        int rc = item == NULL ? -1 : PyDict_SetItem(d, key, item);  /* later duplicates win, as in json.loads */
+        Py_DECREF(key);
+        Py_XDECREF(item);
+        return rc;
+    }
+
+    /* The value at tape[*i]; *i moves past it and its descendants. Recursion
+     * is bounded by TJ_JSON_MAX_DEPTH, which the parser enforced. */
+    static PyObject *tj_py_value(const uint8_t *doc, const tj_json_entry *tape, uint32_t *i) {
+        const tj_json_entry *e = &tape[(*i)++];
+        switch (e->type) {
+        case TJ_JSON_STRING:
+            return tj_py_string(doc, e, 0);
+        case TJ_JSON_INT:
+        case TJ_JSON_FLOAT:
+            return tj_py_number(doc, e);
+        case TJ_JSON_TRUE:
+            Py_RETURN_TRUE;
+        case TJ_JSON_FALSE:
+            Py_RETURN_FALSE;
+        case TJ_JSON_NULL:
+            Py_RETURN_NONE;
+        case TJ_JSON_OBJECT: {
+            /* Sized up front, the dict never resizes while it fills. */
+            PyObject *d = _PyDict_NewPresized(e->len);
+            if (d == NULL)
+                return NULL;
+            for (uint32_t k = 0; k < e->len; k++)
+                if (tj_py_member(d, tj_py_string(doc, &tape[(*i)++], 1), doc, tape, i) < 0) {
+                    Py_DECREF(d);
+                    return NULL;
+                }
+            return d;
+        }
+        default: {  /* TJ_JSON_ARRAY */
+            PyObject *list = PyList_New(e->len);
+            if (list == NULL)
+                return NULL;
+            for (uint32_t k = 0; k < e->len; k++) {
+                PyObject *item = tj_py_value(doc, tape, i);
+                if (item == NULL) {
+                    Py_DECREF(list);
+                    return NULL;
+                }
+                PyList_SET_ITEM(list, k, item);
+            }
+            return list;
+        }
+        }
+    }
+
+    /* The configured str equal to the STRING entry e, or NULL (borrowed). */
+    static inline PyObject *tj_known_value(const tj_known_strs *known, const uint8_t *doc,
+                                           const tj_json_entry *e) {
+        if (e->type != TJ_JSON_STRING || (e->flags & TJ_JSON_F_ESCAPED))
+            return NULL;
+        for (int k = 0; k < known->n; k++)
+            if (known->items[k].len == e->len && memcmp(known->items[k].utf8, doc + e->pos, e->len) == 0)
+                return known->items[k].obj;
+        return NULL;
+    }
+
+    /* A payload's claims: tj_py_value, except that an `iss` or `aud` equal to
+     * a configured value is that value's str object. */
+    static PyObject *tj_py_claims(const uint8_t *doc, const tj_json_entry *tape, const tj_known_strs *known) {
+        uint32_t i = 0;
+        if (known->n == 0 || tape[0].type != TJ_JSON_OBJECT)
+            return tj_py_value(doc, tape, &i);
+        PyObject *d = _PyDict_NewPresized(tape[0].len);
+        if (d == NULL)
+            return NULL;
+        i = 1;
+        for (uint32_t k = 0; k < tape[0].len; k++) {
+            PyObject *key = tj_py_string(doc, &tape[i++], 1);
+            PyObject *same = (key == tj_name_iss || key == tj_name_aud) ? tj_known_value(known, doc, &tape[i]) : NULL;
+            int rc;
+            if (same != NULL) {
+                i++;
+                rc = PyDict_SetItem(d, key, same);
+                Py_DECREF(key);
+            } else {
+                rc = tj_py_member(d, key, doc, tape, &i);
+            }
+            if (rc < 0) {
+                Py_DECREF(d);
+                return NULL;
+            }
+        }
+        return d;
+    }
     """
-    uint64_t _name_word "tj_name_word"(const uint8_t *s, uint32_t n) noexcept
+    ctypedef struct tj_name_slot:
+        uint64_t word
+        uint32_t len
+        PyObject *obj
+    tj_name_slot tj_name_slots[64]
+    uint64_t tj_name_mult
+    uint32_t tj_name_slot_of(uint64_t w, uint32_t n) noexcept
+    PyObject *tj_common_name(const uint8_t *s, uint32_t n) noexcept
+    int TJ_KNOWN_MAX
+    ctypedef struct tj_known_str:
+        const char *utf8
+        size_t len
+        PyObject *obj
+    ctypedef struct tj_known_strs:
+        int n
+        tj_known_str items[8]
+    PyObject *tj_name_iss
+    PyObject *tj_name_aud
+    object tj_py_string(const uint8_t *doc, const tj_json_entry *e, int is_key)
+    object tj_py_value(const uint8_t *doc, const tj_json_entry *tape, uint32_t *i)
+    object tj_py_claims(const uint8_t *doc, const tj_json_entry *tape, const tj_known_strs *known)
 
 
 # Claim and header names that nearly every token carries: one shared str
-# object each, instead of a new one per token (as json.loads' key memo does).
+# object each, instead of a new one per token.
 cdef tuple _COMMON_NAMES = (
     "iss", "sub", "aud", "exp", "nbf", "iat", "jti", "alg", "typ", "kid", "cty",
     "name", "scope", "email", "azp", "roles", "sid", "nonce", "crit", "b64",
 )
-# Each name packed little-endian into the low bytes of a 64-bit word (all are
-# at most 8 bytes long) and placed in a 64-slot table by a multiplicative hash
-# of that word: matching a name costs one load, one multiply and one compare.
-cdef uint64_t _slot_word[64]
-cdef uint32_t _slot_len[64]
-cdef int _slot_index[64]
 
 
-cdef inline uint32_t _name_slot(uint64_t w, uint32_t n) noexcept:
-    return <uint32_t>(((w ^ n) * <uint64_t>0x9E3779B97F4A7C15) >> 58)
-
-
-cdef void _init_common_names():
-    cdef Py_ssize_t i
+cdef bint _fill_name_slots(uint64_t mult):
+    """Place every common name with this multiplier; False on any collision."""
+    global tj_name_mult
     cdef uint32_t slot
     cdef uint64_t w
     cdef bytes b
-    for i in range(64):
-        _slot_index[i] = -1
-    for i in range(len(_COMMON_NAMES)):
-        b = (<str>_COMMON_NAMES[i]).encode()
-        assert len(b) <= 8
+    tj_name_mult = mult
+    memset(tj_name_slots, 0, sizeof(tj_name_slots))
+    for name in _COMMON_NAMES:
+        b = (<str>name).encode()
         w = int.from_bytes(b, "little")
-        slot = _name_slot(w, <uint32_t>len(b))
-        if _slot_index[slot] == -1:     # on a collision the later name is simply not shared
-            _slot_index[slot] = <int>i
-            _slot_word[slot] = w
-            _slot_len[slot] = <uint32_t>len(b)
+        slot = tj_name_slot_of(w, <uint32_t>len(b))
+        if tj_name_slots[slot].len != 0:
+            return False
+        tj_name_slots[slot].word = w
+        tj_name_slots[slot].len = <uint32_t>len(b)
+        tj_name_slots[slot].obj = <PyObject *>name
+    return True
+
+
+cdef int _init_common_names() except -1:
+    # A name that lost a slot collision would silently cost a new str and a
+    # hash per token, so the multiplier is searched until there is none.
+    global tj_name_iss, tj_name_aud
+    cdef uint64_t mult = <uint64_t>0x9E3779B97F4A7C15
+    cdef int tries
+    assert all(0 < len((<str>name).encode()) <= 8 for name in _COMMON_NAMES)
+    assert _COMMON_NAMES[0] == "iss" and _COMMON_NAMES[2] == "aud"
+    tj_name_iss = <PyObject *>_COMMON_NAMES[0]
+    tj_name_aud = <PyObject *>_COMMON_NAMES[2]
+    for tries in range(100000):
+        if _fill_name_slots(mult):
+            return 0
+        mult += <uint64_t>0x2545F4914F6CDD1E      # odd + even: stays odd
+    raise AssertionError("no collision-free slot table for the common names")
 
 
 _init_common_names()
 
 
-cdef inline object _common_name(const uint8_t *s, uint32_t n):
-    """The shared str for a common, unescaped name, or None."""
-    cdef uint64_t w
-    cdef uint32_t slot
-    if n > 8 or n == 0:
-        return None
-    w = _name_word(s, n)
-    slot = _name_slot(w, n)
-    if _slot_index[slot] >= 0 and _slot_word[slot] == w and _slot_len[slot] == n:
-        return _COMMON_NAMES[_slot_index[slot]]
-    return None
+def _common_names_shared():
+    """The common names that decode to the one shared str (a test checks it is all of them)."""
+    cdef bytes b
+    shared = []
+    for name in _COMMON_NAMES:
+        b = (<str>name).encode()
+        if tj_common_name(<const uint8_t *>PyBytes_AS_STRING(b), <uint32_t>len(b)) == <PyObject *>name:
+            shared.append(name)
+    return shared
 
 
-cdef object _tape_string(const uint8_t *doc, const tj_json_entry *e, bint is_key):
-    cdef const uint8_t *s = doc + e.pos
-    cdef uint8_t stack[512]
-    cdef uint8_t *out
-    cdef size_t n
-    cdef object name
-    if not (e.flags & TJ_JSON_F_ESCAPED):
-        if is_key:
-            name = _common_name(s, e.len)
-            if name is not None:
-                return name
-        if e.flags & TJ_JSON_F_ASCII:
-            # Validated ASCII: copy straight into a compact str, no decoding.
-            name = PyUnicode_New(e.len, 127)
-            memcpy(PyUnicode_DATA(name), s, e.len)
-            return name
-        return PyUnicode_DecodeUTF8(<const char *>s, e.len, NULL)
-    # Unescaping never lengthens the text: e.len bytes always suffice.
-    if e.len <= sizeof(stack):
-        out = &stack[0]
-    else:
-        out = <uint8_t *>PyMem_Malloc(e.len)
-    if out == NULL:
-        raise MemoryError()
+cdef void _known_add(tj_known_strs *known, list keep, object value):
+    """Add value (an exact str) to known; keep holds the references known borrows."""
+    cdef bytes b
+    if type(value) is not str or known.n >= TJ_KNOWN_MAX:
+        return
     try:
-        n = tj_json_unescape(doc, e, out)
-        return PyUnicode_DecodeUTF8(<const char *>out, <Py_ssize_t>n, NULL)
-    finally:
-        if out != &stack[0]:
-            PyMem_Free(out)
+        b = (<str>value).encode("utf-8")
+    except UnicodeEncodeError:
+        return          # a lone surrogate: no token string equals it
+    keep.append(value)
+    keep.append(b)
+    known.items[known.n].utf8 = PyBytes_AS_STRING(b)
+    known.items[known.n].len = <size_t>len(b)
+    known.items[known.n].obj = <PyObject *>value
+    known.n += 1
 
 
-cdef object _tape_value(const uint8_t *doc, const tj_json_entry *tape, uint32_t *i):
-    """Build the value at tape[i[0]] and advance i[0] past it (and its descendants).
-
-    Recursion depth is bounded by TJ_JSON_MAX_DEPTH, which the parser enforced.
-    """
-    cdef const tj_json_entry *e = &tape[i[0]]
-    cdef uint32_t n, k
-    cdef int64_t v
-    cdef object container, key, item
-    i[0] += 1
-    if e.type == TJ_JSON_STRING:
-        return _tape_string(doc, e, False)
-    if e.type == TJ_JSON_INT:
-        if tj_json_small_int(doc, e, &v):
-            return PyLong_FromLongLong(v)
-        # Past 18 digits: Python's int(), with its digit limit, as json.loads.
-        return int(PyBytes_FromStringAndSize(<const char *>doc + e.pos, e.len))
-    if e.type == TJ_JSON_OBJECT:
-        container = _PyDict_NewPresized(e.len)
-        n = e.len
-        for k in range(n):
-            key = _tape_string(doc, &tape[i[0]], True)
-            i[0] += 1
-            item = _tape_value(doc, tape, i)
-            # Later duplicates overwrite earlier ones, as in json.loads.
-            PyDict_SetItem(container, key, item)
-        return container
-    if e.type == TJ_JSON_ARRAY:
-        n = e.len
-        container = PyList_New(n)
-        for k in range(n):
-            item = _tape_value(doc, tape, i)
-            Py_INCREF(item)
-            PyList_SET_ITEM(container, k, item)
-        return container
-    if e.type == TJ_JSON_TRUE:
-        return True
-    if e.type == TJ_JSON_FALSE:
-        return False
-    if e.type == TJ_JSON_NULL:
-        return None
-    # FLOAT: Python's float() of the text, exactly what json.loads does.
-    return float(PyBytes_FromStringAndSize(<const char *>doc + e.pos, e.len))
+cdef inline object _tape_string(const uint8_t *doc, const tj_json_entry *e, bint is_key):
+    """The str of a STRING entry (a shared object for a common name when is_key)."""
+    return tj_py_string(doc, e, is_key)
 
 
-cdef object _tape_object(const uint8_t *doc, const tj_json_entry *tape):
-    """The dict for the object at the start of a tape."""
+cdef inline object _tape_object(const uint8_t *doc, const tj_json_entry *tape):
+    """The Python value of the document at the start of a tape."""
     cdef uint32_t i = 0
-    return _tape_value(doc, tape, &i)
+    return tj_py_value(doc, tape, &i)
+
+
+cdef inline object _tape_claims(const uint8_t *doc, const tj_json_entry *tape, const tj_known_strs *known):
+    """_tape_object for a payload, sharing the configured str for an expected
+    `iss` or `aud`: a gateway's valid tokens all carry those values, str is
+    immutable, and the configured values never change after the Verifier is
+    built, so nothing is shared that a caller could change, from any thread."""
+    return tj_py_claims(doc, tape, known)
