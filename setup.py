@@ -56,8 +56,9 @@ def pkg_config(module: str) -> tuple[list[str], list[str], list[str], list[str]]
 
 def extension() -> Extension:
     incs, libdirs, libs, _ = pkg_config(os.environ.get("TURBOJWT_OPENSSL_PC", "libcrypto"))
-    cflags = ["-std=c11", "-O2", "-Wall", "-Wextra", "-fvisibility=hidden"]
-    ldflags: list[str] = []
+    # -pthread: csrc/batch.c starts worker threads of its own.
+    cflags = ["-std=c11", "-O2", "-Wall", "-Wextra", "-fvisibility=hidden", "-pthread"]
+    ldflags: list[str] = ["-pthread"]
     if os.environ.get("TURBOJWT_WERROR") == "1":
         cflags.append("-Werror")
     if os.environ.get("TURBOJWT_SANITIZE") == "1":

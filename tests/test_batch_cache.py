@@ -74,6 +74,36 @@ def test_verify_many_gives_validity_and_reason():
     assert [valid for valid, _ in got] == [reason == "ok" for reason in expected]
 
 
+@pytest.mark.parametrize("threads", [2, 8])
+def test_an_iterator_failing_mid_batch_leaves_no_worker_behind(threads):
+    # The workers may be on a chunk when the iterator raises: decode_many must
+    # wait for them before that chunk's memory goes, then raise the error.
+    verifier = turbojwt.Verifier(SECRET, algorithms=["HS256"], **CHECKS)
+    tokens = _tokens() * 60
+
+    def failing():
+        for i, token in enumerate(tokens):
+            if i == 3000:
+                raise RuntimeError("log file vanished")
+            yield token
+
+    for _ in range(5):
+        with pytest.raises(RuntimeError, match="log file vanished"):
+            verifier.decode_many(failing(), threads=threads)
+    got = verifier.decode_many(tokens, threads=threads)
+    assert all(_same(a, b) for a, b in zip(_one_by_one(verifier, tokens), got))
+
+
+def test_threads_beyond_the_core_count_and_short_batches():
+    verifier = turbojwt.Verifier(SECRET, algorithms=["HS256"], **CHECKS)
+    for tokens in (_tokens()[:1], _tokens() * 7, _tokens() * 26):   # 1, 560 and 2080 tokens
+        expected = _one_by_one(verifier, tokens)
+        for threads in (3, 16):
+            got = verifier.decode_many(tokens, threads=threads)
+            assert len(got) == len(tokens)
+            assert all(_same(a, b) for a, b in zip(expected, got))
+
+
 def test_decode_many_rejects_a_bad_thread_count():
     verifier = turbojwt.Verifier(SECRET, algorithms=["HS256"])
     with pytest.raises(ValueError):

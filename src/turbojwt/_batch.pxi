@@ -1,45 +1,35 @@
 # _batch.pxi: many tokens at once (included by _core.pyx).
 #
-# Tokens are taken in chunks. For each chunk the C core decodes every token
-# with the GIL released, the chunk split across threads (each token has its
-# own slice of one workspace arena, so threads share nothing they write);
-# then, holding the GIL, the results are turned into claims dicts or
-# exception instances in input order. Memory is bounded by the chunk, not by
+# Tokens are taken in chunks. Each chunk is one C job (csrc/batch.h): every
+# token has its own slice of one workspace arena and its own result slot, so
+# the threads decoding it share nothing they write. Worker threads started in
+# C decode chunk k+1 without ever taking the GIL, while the calling thread,
+# holding it, turns chunk k's results into claims dicts or exception instances
+# (in input order) and reads chunk k+2's tokens; it then joins the workers on
+# whatever is left of chunk k+1. Python threads would not do here: each one
+# must win the GIL back after every chunk, and behind a thread busy building
+# dicts that takes milliseconds. Memory is bounded by the chunk size, not by
 # the number of tokens.
 
 from libc.stdlib cimport calloc
-from concurrent.futures import ThreadPoolExecutor as _ThreadPoolExecutor
 import os as _os
-import threading as _threading
 
 DEF BATCH_CHUNK = 1024
-
-cdef object _pool = None
-cdef int _pool_size = 0
-cdef object _pool_lock = _threading.Lock()
-
-
-cdef object _worker_pool(int workers):
-    """A process-wide pool with at least this many workers (grown, never shrunk)."""
-    global _pool, _pool_size
-    with _pool_lock:
-        if _pool is None or _pool_size < workers:
-            _pool = _ThreadPoolExecutor(max_workers=workers, thread_name_prefix="turbojwt")
-            _pool_size = workers
-        return _pool
+# A first chunk shorter than this is decoded without starting threads: it
+# ends sooner than the threads would start.
+DEF PARALLEL_MIN_TOKENS = 256
 
 
 cdef class _Chunk:
-    """The C state of one chunk of tokens: inputs, workspaces and results."""
-    cdef Py_ssize_t n
+    """The C state of one chunk of tokens: inputs, workspaces, results and the job."""
+    cdef tj_batch_job job
     cdef const uint8_t **tok
     cdef size_t *tok_len
     cdef tj_workspace *ws
     cdef tj_decoded *res
     cdef uint8_t *arena
     cdef list keep          # the token objects whose buffers tok[] points into
-    cdef double now
-    cdef const tj_policy *pol
+    cdef list early         # per token: the exception found before the core, or None
 
     def __dealloc__(self):
         free(self.tok)
@@ -48,17 +38,8 @@ cdef class _Chunk:
         free(self.res)
         free(self.arena)
 
-    def work(self, Py_ssize_t start, Py_ssize_t end):
-        """Decode tokens start..end-1; no Python object is touched while the GIL is released."""
-        cdef Py_ssize_t i
-        with nogil:
-            for i in range(start, end):
-                if self.tok[i] != NULL:
-                    tj_decode(self.pol, self.tok[i], self.tok_len[i], NULL, 0, self.now,
-                              &self.ws[i], &self.res[i])
 
-
-cdef _Chunk _prepare_chunk(Verifier v, list tokens, list early):
+cdef _Chunk _prepare_chunk(Verifier v, list tokens):
     """Fill a chunk's C arrays; tokens that cannot reach the core get their error in early[i]."""
     cdef _Chunk c = _Chunk.__new__(_Chunk)
     cdef Py_ssize_t i, n = len(tokens)
@@ -66,11 +47,9 @@ cdef _Chunk _prepare_chunk(Verifier v, list tokens, list early):
     cdef Py_ssize_t plen = 0
     cdef size_t need_buf, total = 0
     cdef uint32_t need_tape
-    cdef size_t *buf_size
     cdef uint8_t *at
-    c.n = n
     c.keep = tokens
-    c.pol = &v.policy
+    c.early = [None] * n
     c.tok = <const uint8_t **>calloc(n + 1, sizeof(uint8_t *))
     c.tok_len = <size_t *>calloc(n + 1, sizeof(size_t))
     c.ws = <tj_workspace *>calloc(n + 1, sizeof(tj_workspace))
@@ -81,10 +60,10 @@ cdef _Chunk _prepare_chunk(Verifier v, list tokens, list early):
         try:
             _token_bytes(tokens[i], &p, &plen)
         except DecodeError as exc:
-            early[i] = exc
+            c.early[i] = exc
             continue
         if <size_t>plen > <size_t>v.max_token_length:
-            early[i] = DecodeError(f"Token is larger than the configured maximum ({v.max_token_length} bytes)")
+            c.early[i] = DecodeError(f"Token is larger than the configured maximum ({v.max_token_length} bytes)")
             continue
         c.tok[i] = p
         c.tok_len[i] = <size_t>plen
@@ -104,7 +83,28 @@ cdef _Chunk _prepare_chunk(Verifier v, list tokens, list early):
         at += c.ws[i].buf_cap
         c.ws[i].tape = <tj_json_entry *>at
         at += c.ws[i].tape_cap * sizeof(tj_json_entry)
+    c.job.pol = &v.policy
+    c.job.tok = c.tok
+    c.job.tok_len = c.tok_len
+    c.job.ws = c.ws
+    c.job.res = c.res
+    c.job.n = <size_t>n
+    c.job.next = 0
     return c
+
+
+cdef _Chunk _next_chunk(Verifier v, iterator):
+    """The next chunk of at most BATCH_CHUNK tokens from iterator, or None at its end."""
+    cdef list tokens = []
+    for tok in iterator:
+        tokens.append(tok)
+        if len(tokens) == BATCH_CHUNK:
+            break
+    if not tokens:
+        return None
+    chunk = _prepare_chunk(v, tokens)
+    chunk.job.now = tj_now()
+    return chunk
 
 
 cdef object _chunk_result(Verifier v, _Chunk c, Py_ssize_t i, bint light):
@@ -118,12 +118,11 @@ cdef object _chunk_result(Verifier v, _Chunk c, Py_ssize_t i, bint light):
         try:
             return _tape_claims(res.payload, tape + res.payload_root, &v.known)
         except ValueError as exc:
-            err = DecodeError(f"Invalid payload string: {exc}")
-            return (False, type(err).__name__) if light else err
+            return DecodeError(f"Invalid payload string: {exc}")
     if res.status == TJ_DEFER_CLAIMS:
         try:
             claims = _tape_claims(res.payload, tape + res.payload_root, &v.known)
-            _validate_claims(claims, v.options, v.audience, v.issuer, v.subject, v.leeway, c.now)
+            _validate_claims(claims, v.options, v.audience, v.issuer, v.subject, v.leeway, c.job.now)
         except (ValueError, PyJWTError) as exc:
             err = exc if isinstance(exc, PyJWTError) else DecodeError(f"Invalid payload string: {exc}")
             return (False, type(err).__name__) if light else err
@@ -132,17 +131,18 @@ cdef object _chunk_result(Verifier v, _Chunk c, Py_ssize_t i, bint light):
     return (False, type(err).__name__) if light else err
 
 
-cdef _collect(Verifier v, _Chunk c, list early, list out, bint light):
+cdef _collect(Verifier v, _Chunk c, list out, bint light):
     """Append chunk c's results, in order, to out (holding the GIL)."""
     cdef _AllowedAlg served
     cdef Py_ssize_t i
-    for i in range(c.n):
+    cdef list early = c.early
+    for i in range(<Py_ssize_t>c.job.n):
         if early[i] is not None:
             out.append((False, type(early[i]).__name__) if light else early[i])
         else:
             out.append(_chunk_result(v, c, i, light))
     if v._any_weak:
-        for i in range(c.n):
+        for i in range(<Py_ssize_t>c.job.n):
             served = v._served_by(&c.res[i])
             if served is not None and served.weak_key is not None:
                 _warnings.warn(served.weak_key, InsecureKeyLengthWarning, stacklevel=3)
@@ -150,13 +150,11 @@ cdef _collect(Verifier v, _Chunk c, list early, list out, bint light):
 
 
 cdef list _decode_many(Verifier v, tokens, threads, bint light):
-    """Pipelined: while pool threads decode chunk k+1 in C (GIL released), the
-    calling thread builds chunk k's results, so the Python half of the work
-    overlaps the C half instead of following it."""
     cdef list out = []
-    cdef list chunk_tokens, early
-    cdef _Chunk c
-    cdef Py_ssize_t n, per, start
+    cdef _Chunk current, following
+    cdef _Chunk submitted = None     # the chunk the workers may be on
+    cdef tj_pool *pool = NULL
+    cdef tj_batch_job *pending
     cdef int t
     if threads is None:
         t = _os.cpu_count() or 1
@@ -164,34 +162,44 @@ cdef list _decode_many(Verifier v, tokens, threads, bint light):
         t = threads
         if t < 1:
             raise ValueError("threads must be at least 1")
-    pool = _worker_pool(t + 1) if t > 1 else None
     iterator = iter(tokens)
-    pending = None          # (chunk, early, futures) decoding in the pool
-    while True:
-        chunk_tokens = []
-        for tok in iterator:
-            chunk_tokens.append(tok)
-            if len(chunk_tokens) == BATCH_CHUNK:
-                break
-        n = len(chunk_tokens)
-        if n == 0:
-            break
-        early = [None] * n
-        c = _prepare_chunk(v, chunk_tokens, early)
-        c.now = tj_now()
-        if pool is None:
-            c.work(0, n)
-            _collect(v, c, early, out, light)
-            continue
-        per = (n + t - 1) // t
-        futures = [pool.submit(c.work, start, min(n, start + per)) for start in range(0, n, per)]
-        if pending is not None:
-            for f in pending[2]:
-                f.result()
-            _collect(v, pending[0], pending[1], out, light)
-        pending = (c, early, futures)
-    if pending is not None:
-        for f in pending[2]:
-            f.result()
-        _collect(v, pending[0], pending[1], out, light)
-    return out
+    current = _next_chunk(v, iterator)
+    if current is None:
+        return out
+    if t > 1 and current.job.n >= PARALLEL_MIN_TOKENS:
+        with nogil:
+            pool = tj_pool_new(<unsigned>(t - 1))     # the calling thread is the t-th
+    if pool == NULL:
+        # One thread (asked for, too few tokens to be worth threads, or none could start).
+        while current is not None:
+            with nogil:
+                tj_batch_work(&current.job)
+            _collect(v, current, out, light)
+            current = _next_chunk(v, iterator)
+        return out
+    try:
+        tj_pool_submit(pool, &current.job)
+        submitted = current
+        following = _next_chunk(v, iterator)
+        while True:
+            with nogil:
+                tj_pool_finish(pool, &current.job)
+            submitted = None
+            if following is not None:
+                tj_pool_submit(pool, &following.job)
+                submitted = following
+            # The workers decode the following chunk while this thread builds
+            # the current one's results and reads the chunk after.
+            _collect(v, current, out, light)
+            if following is None:
+                return out
+            current = following
+            following = _next_chunk(v, iterator)
+    finally:
+        # After an exception here (from the iterator, say) the workers may
+        # still be on a chunk: they must let go of it before it is freed.
+        pending = &submitted.job if submitted is not None else NULL
+        with nogil:
+            if pending != NULL:
+                tj_pool_finish(pool, pending)
+            tj_pool_free(pool)

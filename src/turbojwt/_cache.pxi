@@ -8,6 +8,7 @@
 # is shared). An entry is dropped when its token has expired.
 
 from collections import OrderedDict as _OrderedDict
+import threading as _threading
 
 DEF CACHE_MAX_TOKEN = 16384     # longer tokens are verified but not cached (bounds memory)
 

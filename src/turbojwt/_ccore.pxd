@@ -266,3 +266,22 @@ cdef extern from "jws.h" nogil:
                    const uint8_t *detached, size_t detached_len, double now,
                    tj_workspace *ws, tj_decoded *out)
     double tj_now()
+
+
+cdef extern from "batch.h" nogil:
+    ctypedef struct tj_batch_job:
+        const tj_policy *pol
+        const uint8_t **tok
+        const size_t *tok_len
+        tj_workspace *ws
+        tj_decoded *res
+        size_t n
+        double now
+        size_t next
+    void tj_batch_work(tj_batch_job *job)
+    ctypedef struct tj_pool:
+        pass
+    tj_pool *tj_pool_new(unsigned workers)
+    void tj_pool_submit(tj_pool *pool, tj_batch_job *job)
+    void tj_pool_finish(tj_pool *pool, tj_batch_job *job)
+    void tj_pool_free(tj_pool *pool)

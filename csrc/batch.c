@@ -1,0 +1,124 @@
+/* batch.c: a chunk of tokens decoded by a few threads (see batch.h). */
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "batch.h"
+
+/* Tokens claimed per step: enough to keep the shared counter off the hot
+ * path, few enough that threads finish a chunk at about the same time. */
+#define TJ_BATCH_CLAIM 8u
+
+void tj_batch_work(tj_batch_job *job)
+{
+    for (;;) {
+        size_t start = __atomic_fetch_add(&job->next, TJ_BATCH_CLAIM, __ATOMIC_RELAXED);
+        if (start >= job->n)
+            return;
+        size_t end = start + TJ_BATCH_CLAIM < job->n ? start + TJ_BATCH_CLAIM : job->n;
+        for (size_t i = start; i < end; i++)
+            if (job->tok[i] != NULL)
+                tj_decode(job->pol, job->tok[i], job->tok_len[i], NULL, 0, job->now, &job->ws[i],
+                          &job->res[i]);
+    }
+}
+
+struct tj_pool {
+    pthread_mutex_t lock;
+    pthread_cond_t wake;       /* a job was submitted, or stop was set */
+    pthread_cond_t idle;       /* a worker finished its part of the job */
+    tj_batch_job *job;
+    unsigned long generation;  /* bumped by each submit */
+    unsigned workers;          /* threads started */
+    unsigned pending;          /* workers that have not yet finished the current job */
+    int stop;
+    pthread_t threads[];
+};
+
+static void *worker_main(void *arg)
+{
+    tj_pool *p = arg;
+    unsigned long seen = 0;
+    pthread_mutex_lock(&p->lock);
+    for (;;) {
+        while (!p->stop && p->generation == seen)
+            pthread_cond_wait(&p->wake, &p->lock);
+        if (p->stop)
+            break;
+        seen = p->generation;
+        tj_batch_job *job = p->job;
+        pthread_mutex_unlock(&p->lock);
+        tj_batch_work(job);
+        pthread_mutex_lock(&p->lock);
+        /* Counted per worker, not per token: the caller may free the job only
+         * once every worker has let go of it, even one that woke too late to
+         * find any token left. */
+        if (--p->pending == 0)
+            pthread_cond_signal(&p->idle);
+    }
+    pthread_mutex_unlock(&p->lock);
+    return NULL;
+}
+
+tj_pool *tj_pool_new(unsigned workers)
+{
+    if (workers == 0)
+        workers = 1;
+    tj_pool *p = calloc(1, sizeof *p + workers * sizeof(pthread_t));
+    if (p == NULL)
+        return NULL;
+    if (pthread_mutex_init(&p->lock, NULL) != 0) {
+        free(p);
+        return NULL;
+    }
+    if (pthread_cond_init(&p->wake, NULL) != 0 || pthread_cond_init(&p->idle, NULL) != 0) {
+        pthread_mutex_destroy(&p->lock);
+        free(p);
+        return NULL;
+    }
+    for (unsigned i = 0; i < workers; i++) {
+        if (pthread_create(&p->threads[i], NULL, worker_main, p) != 0)
+            break;
+        p->workers++;
+    }
+    if (p->workers == 0) {
+        tj_pool_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+void tj_pool_submit(tj_pool *p, tj_batch_job *job)
+{
+    pthread_mutex_lock(&p->lock);
+    p->job = job;
+    p->pending = p->workers;
+    p->generation++;
+    pthread_cond_broadcast(&p->wake);
+    pthread_mutex_unlock(&p->lock);
+}
+
+void tj_pool_finish(tj_pool *p, tj_batch_job *job)
+{
+    tj_batch_work(job);
+    pthread_mutex_lock(&p->lock);
+    while (p->pending > 0)
+        pthread_cond_wait(&p->idle, &p->lock);
+    p->job = NULL;
+    pthread_mutex_unlock(&p->lock);
+}
+
+void tj_pool_free(tj_pool *p)
+{
+    if (p == NULL)
+        return;
+    pthread_mutex_lock(&p->lock);
+    p->stop = 1;
+    pthread_cond_broadcast(&p->wake);
+    pthread_mutex_unlock(&p->lock);
+    for (unsigned i = 0; i < p->workers; i++)
+        pthread_join(p->threads[i], NULL);
+    pthread_cond_destroy(&p->idle);
+    pthread_cond_destroy(&p->wake);
+    pthread_mutex_destroy(&p->lock);
+    free(p);
+}
