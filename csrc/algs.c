@@ -17,6 +17,8 @@ static const char *const alg_names[TJ_ALG_COUNT] = {
 tj_alg tj_alg_from_name(const char *name, size_t len)
 {
     /* Exact, case-sensitive match: "hs256" is not HS256 (RFC 7515 4.1.1). */
+    if (len == 5 && memcmp(name, "ES521", 5) == 0)
+        return TJ_ALG_ES512;  /* PyJWT's historical name for ES512 (P-521, SHA-512), in its default registry */
     for (int a = TJ_ALG_NONE; a < TJ_ALG_COUNT; a++) {
         const char *n = alg_names[a];
         if (strlen(n) == len && memcmp(n, name, len) == 0)

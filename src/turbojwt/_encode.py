@@ -35,7 +35,7 @@ __all__ = ["encode", "encode_jws", "fast_encode", "native_signature"]
 _ALGORITHM_UNSET: Any = _core.ALGORITHM_UNSET
 _HMAC_MIN_LENGTH = {"HS256": 32, "HS384": 48, "HS512": 64}
 _PUBLIC_KEY_ALGORITHMS = frozenset(
-    ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "ES256K", "EdDSA"]
+    ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "ES521", "ES256K", "EdDSA"]
 )
 _SIGNING_KEY_CACHE_SIZE = 64
 # (kind, cache key) -> (PreparedKey, the key object): holding the object keeps

@@ -627,11 +627,12 @@ cdef _SignAlg _new_sign_alg(str name, int hmac_min):
 
 
 # The algorithms of PyJWT's default registry that the core signs; the hot path
-# takes no other name ("none", "ES521", anything a caller registers).
+# takes no other name ("none", anything a caller registers). ES521 is PyJWT's
+# old name for ES512, kept in its registry: the header says "ES521".
 cdef dict _JW_SIGN = {
     name: _new_sign_alg(name, {"HS256": 32, "HS384": 48, "HS512": 64}.get(name, 0))
     for name in ("HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
-                 "ES256", "ES384", "ES512", "ES256K", "EdDSA")
+                 "ES256", "ES384", "ES512", "ES521", "ES256K", "EdDSA")
 }
 
 
