@@ -38,8 +38,11 @@ cdef extern from *:
 
     /* The n bytes at s (1 <= n <= 8) as a little-endian word, read with
      * fixed-size loads only: copying n bytes into a stack word and reading it
-     * back stalls the CPU on store-to-load forwarding, once per claim name. */
+     * back stalls the CPU on store-to-load forwarding, once per claim name.
+     * Three-letter names (most registered claims) take constant shifts. */
     static inline uint64_t tj_name_word(const uint8_t *s, uint32_t n) {
+        if (n == 3)
+            return (uint64_t)s[0] | ((uint64_t)s[1] << 8) | ((uint64_t)s[2] << 16);
         if (n >= 4) {
             uint32_t lo, hi;
             memcpy(&lo, s, 4);
@@ -51,7 +54,7 @@ cdef extern from *:
             /* The loads overlap when n < 8; shared bytes are equal, so OR is exact. */
             return (uint64_t)lo | ((uint64_t)hi << (8 * (n - 4)));
         }
-        return (uint64_t)s[0] | ((uint64_t)s[n >> 1] << (8 * (n >> 1))) | ((uint64_t)s[n - 1] << (8 * (n - 1)));
+        return (uint64_t)s[0] | ((uint64_t)s[n - 1] << (8 * (n - 1)));
     }
 
     /* Common names: each packed into a 64-bit word and placed in a 64-slot
@@ -107,25 +110,30 @@ cdef extern from *:
         return text;
     }
 
-    static inline PyObject *tj_py_string(const uint8_t *doc, const tj_json_entry *e, int is_key) {
-        const uint8_t *s = doc + e->pos;
+    /* A string value. */
+    static inline PyObject *tj_py_string(const uint8_t *doc, const tj_json_entry *e) {
         if (e->flags & TJ_JSON_F_ESCAPED)
             return tj_py_escaped(doc, e);
-        if (is_key) {
-            PyObject *name = tj_common_name(s, e->len);
+        if (e->flags & TJ_JSON_F_ASCII) {
+            /* Validated ASCII: copied straight into a compact str, no decoding. */
+            PyObject *text = PyUnicode_New(e->len, 127);
+            if (text != NULL)
+                memcpy(PyUnicode_DATA(text), doc + e->pos, e->len);
+            return text;
+        }
+        return PyUnicode_DecodeUTF8((const char *)doc + e->pos, e->len, NULL);
+    }
+
+    /* An object member's name: the shared str for a common one. */
+    static inline __attribute__((always_inline)) PyObject *tj_py_key(const uint8_t *doc, const tj_json_entry *e) {
+        if (!(e->flags & TJ_JSON_F_ESCAPED)) {
+            PyObject *name = tj_common_name(doc + e->pos, e->len);
             if (name != NULL) {
                 Py_INCREF(name);
                 return name;
             }
         }
-        if (e->flags & TJ_JSON_F_ASCII) {
-            /* Validated ASCII: copied straight into a compact str, no decoding. */
-            PyObject *text = PyUnicode_New(e->len, 127);
-            if (text != NULL)
-                memcpy(PyUnicode_DATA(text), s, e->len);
-            return text;
-        }
-        return PyUnicode_DecodeUTF8((const char *)s, e->len, NULL);
+        return tj_py_string(doc, e);
     }
 
     /* A number as json.loads makes it: int() or float() of the text; up to 18
@@ -162,7 +170,7 @@ cdef extern from *:
         const tj_json_entry *e = &tape[(*i)++];
         switch (e->type) {
         case TJ_JSON_STRING:
-            return tj_py_string(doc, e, 0);
+            return tj_py_string(doc, e);
         case TJ_JSON_INT:
         case TJ_JSON_FLOAT:
             return tj_py_number(doc, e);
@@ -178,7 +186,7 @@ cdef extern from *:
             if (d == NULL)
                 return NULL;
             for (uint32_t k = 0; k < e->len; k++)
-                if (tj_py_member(d, tj_py_string(doc, &tape[(*i)++], 1), doc, tape, i) < 0) {
+                if (tj_py_member(d, tj_py_key(doc, &tape[(*i)++]), doc, tape, i) < 0) {
                     Py_DECREF(d);
                     return NULL;
                 }
@@ -223,7 +231,7 @@ cdef extern from *:
             return NULL;
         i = 1;
         for (uint32_t k = 0; k < tape[0].len; k++) {
-            PyObject *key = tj_py_string(doc, &tape[i++], 1);
+            PyObject *key = tj_py_key(doc, &tape[i++]);
             PyObject *same = (key == tj_name_iss || key == tj_name_aud) ? tj_known_value(known, doc, &tape[i]) : NULL;
             int rc;
             if (same != NULL) {
@@ -259,7 +267,8 @@ cdef extern from *:
         tj_known_str items[8]
     PyObject *tj_name_iss
     PyObject *tj_name_aud
-    object tj_py_string(const uint8_t *doc, const tj_json_entry *e, int is_key)
+    object tj_py_string(const uint8_t *doc, const tj_json_entry *e)
+    object tj_py_key(const uint8_t *doc, const tj_json_entry *e)
     object tj_py_value(const uint8_t *doc, const tj_json_entry *tape, uint32_t *i)
     object tj_py_claims(const uint8_t *doc, const tj_json_entry *tape, const tj_known_strs *known)
 
@@ -342,7 +351,7 @@ cdef void _known_add(tj_known_strs *known, list keep, object value):
 
 cdef inline object _tape_string(const uint8_t *doc, const tj_json_entry *e, bint is_key):
     """The str of a STRING entry (a shared object for a common name when is_key)."""
-    return tj_py_string(doc, e, is_key)
+    return tj_py_key(doc, e) if is_key else tj_py_string(doc, e)
 
 
 cdef inline object _tape_object(const uint8_t *doc, const tj_json_entry *tape):
