@@ -24,6 +24,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from _native import native_env
 
 ROOT = Path(__file__).resolve().parent.parent
 CSRC = ROOT / "csrc"
@@ -72,6 +73,7 @@ pytestmark = pytest.mark.skipif(CC is None, reason="no C compiler (cc or gcc) on
 
 
 def _run(cmd, **kw):
+    kw.setdefault("env", native_env())
     return subprocess.run(cmd, capture_output=True, text=True, **kw)
 
 
@@ -84,7 +86,7 @@ def _sanitizers_work(cc, tmp_path):
     r = _run(cc + BASE_FLAGS + SAN_FLAGS + [str(probe), "-o", str(exe)])
     if r.returncode != 0:
         return False
-    r = _run([str(exe)], env={**os.environ, **SAN_ENV}, timeout=60)
+    r = _run([str(exe)], env=native_env(SAN_ENV), timeout=60)
     return r.returncode == 0
 
 
@@ -93,7 +95,7 @@ def _build_and_run(cc, flags, tmp_path, args, env=None):
     cmd = cc + flags + [str(TEST_SRC), str(B64_SRC), "-o", str(exe)]
     build = _run(cmd)
     assert build.returncode == 0, "compile failed:\n%s\n%s%s" % (" ".join(cmd), build.stdout, build.stderr)
-    run = _run([str(exe)] + args, env={**os.environ, **(env or {})}, timeout=900)
+    run = _run([str(exe)] + args, env=native_env(env), timeout=900)
     output = run.stdout + run.stderr
     if run.returncode != 0:
         sys.stdout.write(output)

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from _native import native_env
 
 ROOT = Path(__file__).resolve().parent.parent
 CSRC = ROOT / "csrc"
@@ -47,6 +48,7 @@ pytestmark = pytest.mark.skipif(CC is None, reason="no C compiler (cc or gcc) on
 
 
 def _run(cmd, **kw):
+    kw.setdefault("env", native_env())
     return subprocess.run(cmd, capture_output=True, text=True, **kw)
 
 
@@ -59,7 +61,7 @@ def _sanitizers_work(tmp_path):
     r = _run(CC + BASE_FLAGS + SAN_FLAGS + [str(probe), "-o", str(exe)])
     if r.returncode != 0:
         return False
-    r = _run([str(exe)], env={**os.environ, **SAN_ENV}, timeout=60)
+    r = _run([str(exe)], env=native_env(SAN_ENV), timeout=60)
     return r.returncode == 0
 
 
@@ -77,7 +79,7 @@ def test_c_json(tmp_path, variant):
     build = _run(cmd)
     assert build.returncode == 0, "compile failed:\n%s\n%s%s" % (" ".join(cmd), build.stdout, build.stderr)
 
-    run = _run([str(exe)], env={**os.environ, **SAN_ENV}, timeout=600)
+    run = _run([str(exe)], env=native_env(SAN_ENV), timeout=600)
     output = run.stdout + run.stderr
     if run.returncode != 0:
         sys.stdout.write(output)

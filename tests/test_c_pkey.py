@@ -23,6 +23,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from _native import native_env
 from _rfc7515 import (
     RFC7515_A2_JWK,
     RFC7515_A2_SIG,
@@ -53,7 +54,7 @@ def _crypto_flags() -> tuple[list[str], list[str]]:
     try:
         out = subprocess.run(
             ["pkg-config", "--cflags", "--libs", "libcrypto"],
-            check=True, capture_output=True, text=True,
+            check=True, capture_output=True, text=True, env=native_env(),
         ).stdout.split()
     except (OSError, subprocess.CalledProcessError):
         return [], ["-lcrypto"]
@@ -72,8 +73,8 @@ def _sanitizers_work(cc: str, tmp: Path) -> bool:
     src.write_text("#include <stdlib.h>\nint main(void){char *p = malloc(4); p[0] = 0; free(p); return 0;}\n")
     exe = tmp / "probe"
     try:
-        subprocess.run([cc, *SAN_FLAGS, str(src), "-o", str(exe)], check=True, capture_output=True)
-        subprocess.run([str(exe)], check=True, capture_output=True, env={**os.environ, **SAN_ENV}, timeout=60)
+        subprocess.run([cc, *SAN_FLAGS, str(src), "-o", str(exe)], check=True, capture_output=True, env=native_env())
+        subprocess.run([str(exe)], check=True, capture_output=True, env=native_env(SAN_ENV), timeout=60)
     except (OSError, subprocess.CalledProcessError, subprocess.TimeoutExpired):
         return False
     return True
@@ -85,7 +86,7 @@ class CProgram:
         self.sanitized = sanitized
 
     def run(self, text: str) -> tuple[dict[str, tuple[int, int]], int, int, subprocess.CompletedProcess]:
-        env = {**os.environ, **SAN_ENV} if self.sanitized else None
+        env = native_env(SAN_ENV if self.sanitized else None)
         proc = subprocess.run([str(self.exe)], input=text, capture_output=True, text=True, env=env, timeout=900)
         cats = {
             m.group(1): (int(m.group(2)), int(m.group(3)))
@@ -110,7 +111,7 @@ def cprog(tmp_path_factory) -> CProgram:
         *(SAN_FLAGS if san else []), *cflags, f"-I{CSRC}",
         *map(str, PKEY_SOURCES), str(C_TEST), *libs, "-pthread", "-o", str(exe),
     ]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=native_env())
     if proc.returncode != 0 and "openssl/" in proc.stderr and "No such file" in proc.stderr:
         pytest.skip("OpenSSL development headers not found")
     assert proc.returncode == 0, f"{' '.join(cmd)}\n{proc.stderr}"
@@ -130,7 +131,7 @@ def test_pkey_sources_compile_strict(tmp_path):
             "-DOPENSSL_API_COMPAT=30000", "-DOPENSSL_NO_DEPRECATED", *cflags, f"-I{CSRC}",
             "-c", str(src), "-o", str(tmp_path / (src.stem + ".o")),
         ]
-        proc = subprocess.run(cmd, capture_output=True, text=True)
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=native_env())
         assert proc.returncode == 0, f"{' '.join(cmd)}\n{proc.stderr}"
 
 

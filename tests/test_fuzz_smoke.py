@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from _native import native_env
 
 ROOT = Path(__file__).resolve().parent.parent
 FUZZ = ROOT / "fuzz"
@@ -33,6 +34,7 @@ SECONDS = int(os.environ.get("FUZZ_SMOKE_SECONDS", "5"))
 
 
 def _run(cmd, **kw):
+    kw.setdefault("env", native_env())
     return subprocess.run(cmd, capture_output=True, text=True, **kw)
 
 
@@ -89,7 +91,7 @@ def test_fuzz_target_smoke(fuzz_env, target, tmp_path):
     assert gen.returncode == 0, gen.stderr
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    env = {**os.environ, "ASAN_OPTIONS": "detect_leaks=1", "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1"}
+    env = native_env({"ASAN_OPTIONS": "detect_leaks=1", "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1"})
     run = _run([str(exe), f"-runs={RUNS}", f"-max_total_time={SECONDS}", "-rss_limit_mb=1024", "-timeout=5",
                 "-seed=1", f"-artifact_prefix={tmp_path}/", str(corpus), str(seeds)],
                env=env, timeout=SECONDS + 120)

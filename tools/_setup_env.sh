@@ -1,12 +1,14 @@
 # shellcheck shell=bash
-# Shared set-up for tools/test.sh and tools/example.sh: sourced, not run.
+# Shared set-up for tools/test.sh, tools/test_sanitized.sh and tools/example.sh:
+# sourced, not run.
 #
 # After sourcing, call:
 #   tj_system_packages   install what the build needs from Debian, if missing
 #   tj_fuzz_toolchain    install clang + libFuzzer runtime for tests/test_fuzz_smoke.py
-#                        (not called by default: see the function's comment)
+#                        (tools/test.sh calls it; TURBOJWT_FUZZ_SMOKE=0 skips it)
 #   tj_venv              create (or reuse) the virtualenv; sets TJ_PY
-#   tj_install EXTRAS    regular (non-editable) install of the repository
+#   tj_install EXTRAS [PIP ARGS...]
+#                        regular (non-editable) install of the repository
 #   tj_check_installed   fail unless `import turbojwt` finds the installed copy
 #
 # Environment:
@@ -86,11 +88,11 @@ tj_system_packages() {
         || tj_die "apt-get install ${missing[*]} failed"
 }
 
-# clang and its libFuzzer runtime (Debian: clang and libclang-rt-NN-dev, about
-# 45 MB with --no-install-recommends) for tests/test_fuzz_smoke.py, which skips
-# without them. Not called by tools/test.sh yet: add `tj_fuzz_toolchain` after
-# `tj_system_packages` there once the CI budget has room (the smoke test adds
-# about a minute: five targets built and run 5 s each). Never fatal: without
+# clang and its libFuzzer runtime (Debian: clang and libclang-rt-NN-dev; on
+# Debian 12 about 55 MB of packages with --no-install-recommends) for
+# tests/test_fuzz_smoke.py, which skips without them; tests/test_build_warnings.py
+# also compiles csrc/ with clang when it is there. tools/test.sh (and so CI) and
+# tools/test_sanitized.sh call it after tj_system_packages. Never fatal: without
 # root or apt-get, or if the install fails, it says so and the test skips.
 # TURBOJWT_FUZZ_SMOKE=0 turns it off.
 _tj_clang_links_libfuzzer() {
@@ -150,10 +152,13 @@ tj_venv() {
 }
 
 # A regular install of the repository (never editable), so that what runs is
-# the built and installed extension, not src/. $1: extras, e.g. "[test]".
+# the built and installed extension, not src/. $1: extras, e.g. "[test]";
+# any further arguments go to pip (e.g. --no-cache-dir).
 tj_install() {
-    tj_log "building and installing turbojwt$1 into $VENV"
-    (cd "$TJ_ROOT" && "$TJ_PY" -m pip install -q ".$1") || tj_die "pip install .$1 failed"
+    local extras="$1"
+    shift
+    tj_log "building and installing turbojwt$extras into $VENV"
+    (cd "$TJ_ROOT" && "$TJ_PY" -m pip install -q "$@" ".$extras") || tj_die "pip install $* .$extras failed"
 }
 
 # Fail unless `import turbojwt` (from a directory outside the repository)

@@ -2,10 +2,13 @@
 # turbojwt's test command:  bash tools/test.sh [pytest arguments...]
 #
 # Installs the system packages the build needs if they are missing (apt-get,
-# as root), makes a virtualenv (PYTHON=interpreter, VENV=directory, default
-# .venv), does a regular `pip install '.[test]'` with compiler warnings as
-# errors, and runs pytest on tests/ against the installed extension (never
-# src/). Exits with pytest's status; "no tests collected" (5) is a failure.
+# as root), and clang with its libFuzzer runtime for the fuzz smoke test
+# (TURBOJWT_FUZZ_SMOKE=0 leaves them out), makes a virtualenv (PYTHON=
+# interpreter, VENV=directory, default .venv), does a regular
+# `pip install '.[test]'` with compiler warnings as errors, and runs pytest on
+# tests/ against the installed extension (never src/). Exits with pytest's
+# status; "no tests collected" (5) is a failure.
+# tools/test_sanitized.sh does the same against a sanitizer build.
 set -euo pipefail
 # shellcheck source=tools/_setup_env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/_setup_env.sh"
@@ -14,6 +17,9 @@ export TURBOJWT_WERROR=1
 # tests/conftest.py would otherwise import src/ instead of the installed package
 unset TURBOJWT_TEST_SRC
 tj_system_packages
+# clang and its libFuzzer runtime, so that tests/test_fuzz_smoke.py runs rather
+# than skips (and tests/test_build_warnings.py compiles with clang too)
+tj_fuzz_toolchain
 tj_venv
 tj_install "[test]"
 tj_check_installed

@@ -1,0 +1,63 @@
+"""Every C core source compiles without a single warning under gcc and under clang.
+
+Each csrc/*.c is compiled on its own (``-c``) with each of gcc and clang that is
+installed, with the flags setup.py gives the extension (``-std=c11 -O2 -Wall
+-Wextra -fvisibility=hidden -DOPENSSL_API_COMPAT=30000``, the include flags of
+``pkg-config --cflags libcrypto``, or of TURBOJWT_OPENSSL_PC's module as in
+setup.py) plus ``-Werror``; any diagnostic fails the test. A compiler that is not
+installed is skipped, saying so; with neither there is nothing to check, and the
+tests say that too (they never pass without compiling). tools/test.sh installs
+clang for the fuzz smoke test, so CI compiles with both.
+
+(The Cython-generated src/turbojwt/_core.c is compiled by the build itself, with
+-Werror in CI: a warning there fails ``pip install``.)
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from _native import native_env
+
+ROOT = Path(__file__).resolve().parent.parent
+CSRC = ROOT / "csrc"
+SOURCES = sorted(CSRC.glob("*.c"))
+COMPILERS = ("gcc", "clang")
+PC_MODULE = os.environ.get("TURBOJWT_OPENSSL_PC", "libcrypto")
+FLAGS = ["-std=c11", "-O2", "-Wall", "-Wextra", "-Werror", "-fvisibility=hidden",
+         "-DOPENSSL_API_COMPAT=30000", f"-I{CSRC}"]
+
+
+def _crypto_cflags() -> list[str]:
+    if shutil.which("pkg-config") is None:
+        pytest.skip("pkg-config not found: cannot find the OpenSSL headers the core includes")
+    r = subprocess.run(["pkg-config", "--cflags", PC_MODULE], capture_output=True, text=True, env=native_env())
+    if r.returncode != 0:
+        pytest.skip(f"pkg-config does not know {PC_MODULE!r} (install libssl-dev): {r.stderr.strip()}")
+    return r.stdout.split()
+
+
+def test_sources_found():
+    assert len(SOURCES) >= 10, SOURCES
+
+
+def test_a_compiler_is_installed():
+    """Says, as a skip, when neither gcc nor clang is there and so nothing below is compiled."""
+    if not any(shutil.which(cc) for cc in COMPILERS):
+        pytest.skip("neither gcc nor clang is installed: no C source was compiled, no warning checked")
+
+
+@pytest.mark.parametrize("src", SOURCES, ids=[p.name for p in SOURCES])
+@pytest.mark.parametrize("cc", COMPILERS)
+def test_compiles_without_warnings(cc, src, tmp_path):
+    path = shutil.which(cc)
+    if path is None:
+        pytest.skip(f"{cc} not installed")
+    cmd = [path, *FLAGS, *_crypto_cflags(), "-c", str(src), "-o", str(tmp_path / (src.stem + ".o"))]
+    r = subprocess.run(cmd, capture_output=True, text=True, env=native_env(), timeout=300)
+    output = (r.stdout + r.stderr).strip()
+    assert r.returncode == 0 and not output, f"{' '.join(cmd)}\nexit {r.returncode}\n{output}"
