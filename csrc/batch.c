@@ -8,6 +8,22 @@
  * path, few enough that threads finish a chunk at about the same time. */
 #define TJ_BATCH_CLAIM 8u
 
+/* How long a worker that finished its part of a job, or a caller waiting for
+ * the workers, polls before it sleeps on the condition variable: about 20-50
+ * microseconds. The next job usually comes within a microsecond or two, and
+ * waking a sleeping thread can take tens of microseconds (more in a virtual
+ * machine whose idle CPU has halted), a large part of a chunk's work. */
+#define TJ_POOL_SPINS 4096
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 void tj_batch_work(tj_batch_job *job)
 {
     for (;;) {
@@ -15,10 +31,13 @@ void tj_batch_work(tj_batch_job *job)
         if (start >= job->n)
             return;
         size_t end = start + TJ_BATCH_CLAIM < job->n ? start + TJ_BATCH_CLAIM : job->n;
-        for (size_t i = start; i < end; i++)
-            if (job->tok[i] != NULL)
-                tj_decode(job->pol, job->tok[i], job->tok_len[i], NULL, 0, job->now, &job->ws[i],
-                          &job->res[i]);
+        for (size_t i = start; i < end; i++) {
+            if (job->tok[i] == NULL)
+                continue;
+            tj_decode(job->pol, job->tok[i], job->tok_len[i], NULL, 0, job->now, &job->ws[i], &job->res[i]);
+            if (job->after && (job->res[i].status == TJ_OK || job->res[i].status == TJ_DEFER_CLAIMS))
+                job->after(&job->ws[i], &job->res[i]);
+        }
     }
 }
 
@@ -40,6 +59,12 @@ static void *worker_main(void *arg)
     unsigned long seen = 0;
     pthread_mutex_lock(&p->lock);
     for (;;) {
+        if (!p->stop && p->generation == seen) {
+            pthread_mutex_unlock(&p->lock);
+            for (int i = 0; i < TJ_POOL_SPINS && __atomic_load_n(&p->generation, __ATOMIC_ACQUIRE) == seen; i++)
+                cpu_relax();
+            pthread_mutex_lock(&p->lock);
+        }
         while (!p->stop && p->generation == seen)
             pthread_cond_wait(&p->wake, &p->lock);
         if (p->stop)
@@ -52,7 +77,7 @@ static void *worker_main(void *arg)
         /* Counted per worker, not per token: the caller may free the job only
          * once every worker has let go of it, even one that woke too late to
          * find any token left. */
-        if (--p->pending == 0)
+        if (__atomic_sub_fetch(&p->pending, 1, __ATOMIC_RELEASE) == 0)
             pthread_cond_signal(&p->idle);
     }
     pthread_mutex_unlock(&p->lock);
@@ -92,7 +117,9 @@ void tj_pool_submit(tj_pool *p, tj_batch_job *job)
     pthread_mutex_lock(&p->lock);
     p->job = job;
     p->pending = p->workers;
-    p->generation++;
+    /* Published last, with release order: a worker polling outside the lock
+     * that sees the new generation also sees job and pending. */
+    __atomic_store_n(&p->generation, p->generation + 1, __ATOMIC_RELEASE);
     pthread_cond_broadcast(&p->wake);
     pthread_mutex_unlock(&p->lock);
 }
@@ -100,6 +127,8 @@ void tj_pool_submit(tj_pool *p, tj_batch_job *job)
 void tj_pool_finish(tj_pool *p, tj_batch_job *job)
 {
     tj_batch_work(job);
+    for (int i = 0; i < TJ_POOL_SPINS && __atomic_load_n(&p->pending, __ATOMIC_ACQUIRE) > 0; i++)
+        cpu_relax();
     pthread_mutex_lock(&p->lock);
     while (p->pending > 0)
         pthread_cond_wait(&p->idle, &p->lock);

@@ -29,6 +29,11 @@ typedef struct {
     size_t n;
     double now;
     size_t next;                 /* the first unclaimed token (atomic) */
+    /* Called, if not NULL, after each token that decoded (status TJ_OK or
+     * TJ_DEFER_CLAIMS), on the thread that decoded it: work the caller would
+     * otherwise do later on one thread, such as reading the payload's member
+     * names. It may write only to that token's workspace. */
+    void (*after)(tj_workspace *ws, const tj_decoded *res);
 } tj_batch_job;
 
 /* Decode the job's unclaimed tokens until none is left. */

@@ -49,6 +49,8 @@ typedef enum {
 typedef struct {
     uint8_t type;      /* tj_json_type */
     uint8_t flags;     /* TJ_JSON_F_* */
+    /* 0 as the parser writes it; the owner of a tape may annotate entries
+     * here (the binding marks well-known member names, see batch.h). */
     uint16_t reserved;
     /* STRING: length in bytes of the raw text between the quotes;
      * INT/FLOAT: length of the number's text;

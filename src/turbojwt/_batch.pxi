@@ -14,22 +14,53 @@
 from libc.stdlib cimport calloc
 import os as _os
 
-DEF BATCH_CHUNK = 1024
+DEF BATCH_CHUNK = 256
+# Results are built this many tokens behind the prefetch of their memory.
+DEF PREFETCH_AHEAD = 3
+
+cdef extern from *:
+    """
+    /* A worker thread wrote a token's decoded payload and tape, on another
+     * core, long before the calling thread builds its dict: start bringing the
+     * first lines of both into this core's cache while earlier tokens are built. */
+    static inline void tj_prefetch_result(const tj_workspace *ws, const tj_decoded *res) {
+        const char *doc = (const char *)res->payload, *tape = (const char *)(ws->tape + res->payload_root);
+        if (res->status != TJ_OK || doc == NULL)
+            return;
+        for (int line = 0; line < 6; line++) {
+            __builtin_prefetch(doc + 64 * line);
+            __builtin_prefetch(tape + 64 * line);
+        }
+    }
+    """
+    void tj_prefetch_result(const tj_workspace *ws, const tj_decoded *res) noexcept nogil
 # A first chunk shorter than this is decoded without starting threads: it
 # ends sooner than the threads would start.
-DEF PARALLEL_MIN_TOKENS = 256
+DEF PARALLEL_MIN_TOKENS = 128
 
 
 cdef class _Chunk:
-    """The C state of one chunk of tokens: inputs, workspaces, results and the job."""
+    """The C state of one chunk of tokens: inputs, workspaces, results and the job.
+
+    A decode_many call fills two of these in turn, so their memory is
+    allocated (and paged in) once per call, not once per chunk."""
     cdef tj_batch_job job
     cdef const uint8_t **tok
     cdef size_t *tok_len
     cdef tj_workspace *ws
     cdef tj_decoded *res
     cdef uint8_t *arena
+    cdef size_t arena_cap
     cdef list keep          # the token objects whose buffers tok[] points into
     cdef list early         # per token: the exception found before the core, or None
+
+    def __cinit__(self):
+        self.tok = <const uint8_t **>calloc(BATCH_CHUNK, sizeof(uint8_t *))
+        self.tok_len = <size_t *>calloc(BATCH_CHUNK, sizeof(size_t))
+        self.ws = <tj_workspace *>calloc(BATCH_CHUNK, sizeof(tj_workspace))
+        self.res = <tj_decoded *>calloc(BATCH_CHUNK, sizeof(tj_decoded))
+        if self.tok == NULL or self.tok_len == NULL or self.ws == NULL or self.res == NULL:
+            raise MemoryError()
 
     def __dealloc__(self):
         free(self.tok)
@@ -39,24 +70,51 @@ cdef class _Chunk:
         free(self.arena)
 
 
-cdef _Chunk _prepare_chunk(Verifier v, list tokens):
-    """Fill a chunk's C arrays; tokens that cannot reach the core get their error in early[i]."""
-    cdef _Chunk c = _Chunk.__new__(_Chunk)
-    cdef Py_ssize_t i, n = len(tokens)
+cdef class _TokenSource:
+    """The caller's tokens, BATCH_CHUNK at a time: a list or tuple by slicing
+    (one C-level copy), any other iterable by iterating."""
+    cdef object seq
+    cdef object iterator
+    cdef Py_ssize_t pos
+
+    def __cinit__(self, tokens):
+        if type(tokens) is list or type(tokens) is tuple:
+            self.seq = tokens
+        else:
+            self.iterator = iter(tokens)
+
+    cdef list take(self):
+        cdef list out
+        if self.seq is not None:
+            out = list(self.seq[self.pos:self.pos + BATCH_CHUNK])
+            self.pos += len(out)
+            return out
+        out = []
+        for tok in self.iterator:
+            out.append(tok)
+            if len(out) == BATCH_CHUNK:
+                break
+        return out
+
+
+cdef bint _fill_chunk(Verifier v, _Chunk c, _TokenSource source) except -1:
+    """Read up to BATCH_CHUNK tokens from source into c; False when there are none left.
+
+    Tokens that cannot reach the core get their error in c.early[i] instead."""
+    cdef list tokens = source.take()
+    cdef Py_ssize_t i, n
     cdef const uint8_t *p = NULL
     cdef Py_ssize_t plen = 0
     cdef size_t need_buf, total = 0
     cdef uint32_t need_tape
     cdef uint8_t *at
+    n = len(tokens)
+    if n == 0:
+        return False
     c.keep = tokens
     c.early = [None] * n
-    c.tok = <const uint8_t **>calloc(n + 1, sizeof(uint8_t *))
-    c.tok_len = <size_t *>calloc(n + 1, sizeof(size_t))
-    c.ws = <tj_workspace *>calloc(n + 1, sizeof(tj_workspace))
-    c.res = <tj_decoded *>calloc(n + 1, sizeof(tj_decoded))
-    if c.tok == NULL or c.tok_len == NULL or c.ws == NULL or c.res == NULL:
-        raise MemoryError()
     for i in range(n):
+        c.tok[i] = NULL
         try:
             _token_bytes(tokens[i], &p, &plen)
         except DecodeError as exc:
@@ -72,9 +130,13 @@ cdef _Chunk _prepare_chunk(Verifier v, list tokens):
         c.ws[i].buf_cap = (need_buf + 7u) & ~(<size_t>7u)
         c.ws[i].tape_cap = need_tape
         total += c.ws[i].buf_cap + need_tape * sizeof(tj_json_entry)
-    c.arena = <uint8_t *>malloc(total + 8)
-    if c.arena == NULL:
-        raise MemoryError()
+    if total > c.arena_cap:
+        free(c.arena)
+        c.arena_cap = 0
+        c.arena = <uint8_t *>malloc(total)
+        if c.arena == NULL:
+            raise MemoryError()
+        c.arena_cap = total
     at = c.arena
     for i in range(n):
         if c.tok[i] == NULL:
@@ -90,21 +152,9 @@ cdef _Chunk _prepare_chunk(Verifier v, list tokens):
     c.job.res = c.res
     c.job.n = <size_t>n
     c.job.next = 0
-    return c
-
-
-cdef _Chunk _next_chunk(Verifier v, iterator):
-    """The next chunk of at most BATCH_CHUNK tokens from iterator, or None at its end."""
-    cdef list tokens = []
-    for tok in iterator:
-        tokens.append(tok)
-        if len(tokens) == BATCH_CHUNK:
-            break
-    if not tokens:
-        return None
-    chunk = _prepare_chunk(v, tokens)
-    chunk.job.now = tj_now()
-    return chunk
+    c.job.now = tj_now()
+    c.job.after = NULL
+    return True
 
 
 cdef object _chunk_result(Verifier v, _Chunk c, Py_ssize_t i, bint light):
@@ -136,13 +186,20 @@ cdef _collect(Verifier v, _Chunk c, list out, bint light):
     cdef _AllowedAlg served
     cdef Py_ssize_t i
     cdef list early = c.early
-    for i in range(<Py_ssize_t>c.job.n):
+    cdef Py_ssize_t n = <Py_ssize_t>c.job.n
+    for i in range(min(n, PREFETCH_AHEAD)):
+        tj_prefetch_result(&c.ws[i], &c.res[i])
+    for i in range(n):
+        if not light and i + PREFETCH_AHEAD < n:
+            tj_prefetch_result(&c.ws[i + PREFETCH_AHEAD], &c.res[i + PREFETCH_AHEAD])
         if early[i] is not None:
             out.append((False, type(early[i]).__name__) if light else early[i])
         else:
             out.append(_chunk_result(v, c, i, light))
     if v._any_weak:
-        for i in range(<Py_ssize_t>c.job.n):
+        for i in range(n):
+            if early[i] is not None:
+                continue        # its result slot holds an earlier chunk's token
             served = v._served_by(&c.res[i])
             if served is not None and served.weak_key is not None:
                 _warnings.warn(served.weak_key, InsecureKeyLengthWarning, stacklevel=3)
@@ -151,10 +208,11 @@ cdef _collect(Verifier v, _Chunk c, list out, bint light):
 
 cdef list _decode_many(Verifier v, tokens, threads, bint light):
     cdef list out = []
-    cdef _Chunk current, following
-    cdef _Chunk submitted = None     # the chunk the workers may be on
+    cdef _Chunk current = _Chunk(), following = _Chunk(), spare
+    cdef bint more
+    cdef _TokenSource source
+    cdef tj_batch_job *submitted = NULL     # the job the workers may be on
     cdef tj_pool *pool = NULL
-    cdef tj_batch_job *pending
     cdef int t
     if threads is None:
         t = _os.cpu_count() or 1
@@ -162,44 +220,49 @@ cdef list _decode_many(Verifier v, tokens, threads, bint light):
         t = threads
         if t < 1:
             raise ValueError("threads must be at least 1")
-    iterator = iter(tokens)
-    current = _next_chunk(v, iterator)
-    if current is None:
+    source = _TokenSource(tokens)
+    if not _fill_chunk(v, current, source):
         return out
     if t > 1 and current.job.n >= PARALLEL_MIN_TOKENS:
         with nogil:
             pool = tj_pool_new(<unsigned>(t - 1))     # the calling thread is the t-th
     if pool == NULL:
         # One thread (asked for, too few tokens to be worth threads, or none could start).
-        while current is not None:
+        more = True
+        while more:
             with nogil:
                 tj_batch_work(&current.job)
             _collect(v, current, out, light)
-            current = _next_chunk(v, iterator)
+            more = _fill_chunk(v, current, source)
         return out
     try:
+        # Name lookups move to the decoding threads: with workers, the thread
+        # that builds the dicts is the bottleneck.
+        current.job.after = tj_mark_common_names
         tj_pool_submit(pool, &current.job)
-        submitted = current
-        following = _next_chunk(v, iterator)
+        submitted = &current.job
+        more = _fill_chunk(v, following, source)
         while True:
             with nogil:
-                tj_pool_finish(pool, &current.job)
-            submitted = None
-            if following is not None:
+                tj_pool_finish(pool, submitted)
+            submitted = NULL
+            if more:
+                following.job.after = tj_mark_common_names
                 tj_pool_submit(pool, &following.job)
-                submitted = following
+                submitted = &following.job
             # The workers decode the following chunk while this thread builds
-            # the current one's results and reads the chunk after.
+            # the current one's results and reads the chunk after into its memory.
             _collect(v, current, out, light)
-            if following is None:
+            if not more:
                 return out
+            spare = current
             current = following
-            following = _next_chunk(v, iterator)
+            following = spare
+            more = _fill_chunk(v, following, source)
     finally:
         # After an exception here (from the iterator, say) the workers may
         # still be on a chunk: they must let go of it before it is freed.
-        pending = &submitted.job if submitted is not None else NULL
         with nogil:
-            if pending != NULL:
-                tj_pool_finish(pool, pending)
+            if submitted != NULL:
+                tj_pool_finish(pool, submitted)
             tj_pool_free(pool)

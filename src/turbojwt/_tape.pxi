@@ -124,8 +124,35 @@ cdef extern from *:
         return PyUnicode_DecodeUTF8((const char *)doc + e->pos, e->len, NULL);
     }
 
+    /* Mark each top-level member name of a payload that is a common name
+     * with its slot + 1 in the entry's reserved field. Pure C on a tape that
+     * only the calling thread owns: batch workers run it right after decoding
+     * a token, so the thread that builds the dicts later need not hash names. */
+    static void tj_mark_common_names(tj_workspace *ws, const tj_decoded *res) {
+        tj_json_entry *tape = ws->tape + res->payload_root;
+        const uint8_t *doc = res->payload;
+        if (tape[0].type != TJ_JSON_OBJECT)
+            return;
+        uint32_t i = 1;
+        for (uint32_t k = 0; k < tape[0].len; k++) {
+            tj_json_entry *key = &tape[i];
+            if (!(key->flags & TJ_JSON_F_ESCAPED) && key->len >= 1 && key->len <= 8) {
+                uint64_t w = tj_name_word(doc + key->pos, key->len);
+                uint32_t slot = tj_name_slot_of(w, key->len);
+                if (tj_name_slots[slot].word == w && tj_name_slots[slot].len == key->len)
+                    key->reserved = (uint16_t)(slot + 1u);
+            }
+            i = tj_json_skip(tape, i + 1u);
+        }
+    }
+
     /* An object member's name: the shared str for a common one. */
     static inline __attribute__((always_inline)) PyObject *tj_py_key(const uint8_t *doc, const tj_json_entry *e) {
+        if (e->reserved) {      /* marked by tj_mark_common_names */
+            PyObject *name = tj_name_slots[e->reserved - 1u].obj;
+            Py_INCREF(name);
+            return name;
+        }
         if (!(e->flags & TJ_JSON_F_ESCAPED)) {
             PyObject *name = tj_common_name(doc + e->pos, e->len);
             if (name != NULL) {
@@ -271,6 +298,7 @@ cdef extern from *:
     object tj_py_key(const uint8_t *doc, const tj_json_entry *e)
     object tj_py_value(const uint8_t *doc, const tj_json_entry *tape, uint32_t *i)
     object tj_py_claims(const uint8_t *doc, const tj_json_entry *tape, const tj_known_strs *known)
+    void tj_mark_common_names(tj_workspace *ws, const tj_decoded *res) noexcept nogil
 
 
 # Claim and header names that nearly every token carries: one shared str
