@@ -4,8 +4,11 @@
 
 #include "batch.h"
 
-/* Tokens claimed per step: enough to keep the shared counter off the hot
- * path, few enough that threads finish a chunk at about the same time. */
+/* Tokens claimed per step by default: enough to keep the shared counter off
+ * the hot path of sub-microsecond HMAC tokens, few enough that threads finish
+ * a chunk at about the same time. Callers with slow tokens (public keys, tens
+ * of microseconds each) claim one at a time, so that no thread waits at the
+ * end of a chunk for another's last few tokens. */
 #define TJ_BATCH_CLAIM 8u
 
 /* How long a worker that finished its part of a job, or a caller waiting for
@@ -26,11 +29,12 @@ static inline void cpu_relax(void)
 
 void tj_batch_work(tj_batch_job *job)
 {
+    size_t claim = job->claim ? job->claim : TJ_BATCH_CLAIM;
     for (;;) {
-        size_t start = __atomic_fetch_add(&job->next, TJ_BATCH_CLAIM, __ATOMIC_RELAXED);
+        size_t start = __atomic_fetch_add(&job->next, claim, __ATOMIC_RELAXED);
         if (start >= job->n)
             return;
-        size_t end = start + TJ_BATCH_CLAIM < job->n ? start + TJ_BATCH_CLAIM : job->n;
+        size_t end = start + claim < job->n ? start + claim : job->n;
         for (size_t i = start; i < end; i++) {
             if (job->tok[i] == NULL)
                 continue;

@@ -29,6 +29,7 @@ typedef struct {
     size_t n;
     double now;
     size_t next;                 /* the first unclaimed token (atomic) */
+    size_t claim;                /* tokens a thread takes per step; 0: TJ_BATCH_CLAIM (8) */
     /* Called, if not NULL, after each token that decoded (status TJ_OK or
      * TJ_DEFER_CLAIMS), on the thread that decoded it: work the caller would
      * otherwise do later on one thread, such as reading the payload's member

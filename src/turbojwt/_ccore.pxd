@@ -278,6 +278,7 @@ cdef extern from "batch.h" nogil:
         size_t n
         double now
         size_t next
+        size_t claim
         void (*after)(tj_workspace *ws, const tj_decoded *res) noexcept nogil
     void tj_batch_work(tj_batch_job *job)
     ctypedef struct tj_pool:
