@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 import time
 
@@ -102,6 +104,47 @@ def test_threads_beyond_the_core_count_and_short_batches():
             got = verifier.decode_many(tokens, threads=threads)
             assert len(got) == len(tokens)
             assert all(_same(a, b) for a, b in zip(expected, got))
+
+
+def test_decode_many_from_several_python_threads_at_once():
+    # One call gets the process's shared worker pool, the others start their own.
+    verifier = turbojwt.Verifier(SECRET, algorithms=["HS256"], **CHECKS)
+    tokens = _tokens() * 20
+    expected = _one_by_one(verifier, tokens)
+    failures = []
+
+    def run():
+        for _ in range(5):
+            got = verifier.decode_many(tokens, threads=2)
+            if len(got) != len(expected) or not all(_same(a, b) for a, b in zip(expected, got)):
+                failures.append(got)
+
+    workers = [threading.Thread(target=run) for _ in range(4)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert not failures
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_decode_many_in_a_forked_child():
+    # The shared pool's threads do not survive fork(): the child must make its own.
+    verifier = turbojwt.Verifier(SECRET, algorithms=["HS256"], **CHECKS)
+    tokens = _tokens() * 10
+    expected = _one_by_one(verifier, tokens)
+    assert all(_same(a, b) for a, b in zip(expected, verifier.decode_many(tokens, threads=2)))
+    pid = os.fork()
+    if pid == 0:        # the child: exit status 0 only if the batch is right, killed if it hangs
+        ok = False
+        try:
+            signal.alarm(30)
+            ok = all(_same(a, b) for a, b in zip(expected, verifier.decode_many(tokens, threads=2)))
+        finally:
+            os._exit(0 if ok else 3)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert all(_same(a, b) for a, b in zip(expected, verifier.decode_many(tokens, threads=3)))
 
 
 def test_decode_many_rejects_a_bad_thread_count():

@@ -13,6 +13,7 @@
 
 from libc.stdlib cimport calloc
 import os as _os
+import threading as _threading
 
 DEF BATCH_CHUNK = 256
 # Results are built this many tokens behind the prefetch of their memory.
@@ -208,6 +209,61 @@ cdef _collect(Verifier v, _Chunk c, list out, bint light):
                 break
 
 
+# One pool of worker threads for the process, kept between calls: a batch job
+# that verifies a file a thousand lines at a time would otherwise start and
+# join a thread per call, which costs as much as decoding a few hundred HMAC
+# tokens. Its workers sleep while no call needs them. It serves one call at a
+# time: a call that finds it busy (another Python thread is in decode_many)
+# starts threads of its own. After fork() the child has none of the parent's
+# threads, so a pool made in another process is abandoned, never joined.
+cdef tj_pool *_shared_pool = NULL
+cdef unsigned _shared_workers = 0
+cdef object _shared_pid = None
+cdef object _shared_lock = _threading.Lock()
+
+
+cdef tj_pool *_take_pool(unsigned workers, bint *shared) except? NULL:
+    """A pool of `workers` threads: the shared one (*shared set: release with
+    _give_back) when it is free, else a new one (free it with tj_pool_free).
+    NULL if no thread can be started."""
+    global _shared_pool, _shared_workers, _shared_pid
+    cdef tj_pool *pool
+    shared[0] = False
+    if not _shared_lock.acquire(False):
+        with nogil:
+            pool = tj_pool_new(workers)
+        return pool
+    try:
+        if _shared_pool != NULL and (_shared_pid != _os.getpid() or _shared_workers != workers):
+            if _shared_pid == _os.getpid():
+                pool = _shared_pool
+                with nogil:
+                    tj_pool_free(pool)
+            _shared_pool = NULL         # made before a fork: its threads are not in this process
+        if _shared_pool == NULL:
+            with nogil:
+                pool = tj_pool_new(workers)
+            if pool == NULL:
+                _shared_lock.release()
+                return NULL
+            _shared_pool = pool
+            _shared_workers = workers
+            _shared_pid = _os.getpid()
+    except BaseException:
+        _shared_lock.release()
+        raise
+    shared[0] = True
+    return _shared_pool
+
+
+cdef void _give_back(tj_pool *pool, bint shared) noexcept:
+    if shared:
+        _shared_lock.release()
+    else:
+        with nogil:
+            tj_pool_free(pool)
+
+
 cdef list _decode_many(Verifier v, tokens, threads, bint light):
     cdef list out = []
     cdef _Chunk current = _Chunk(), following = _Chunk(), spare
@@ -215,6 +271,7 @@ cdef list _decode_many(Verifier v, tokens, threads, bint light):
     cdef _TokenSource source
     cdef tj_batch_job *submitted = NULL     # the job the workers may be on
     cdef tj_pool *pool = NULL
+    cdef bint shared = False
     cdef int t
     if threads is None:
         t = _os.cpu_count() or 1
@@ -226,8 +283,7 @@ cdef list _decode_many(Verifier v, tokens, threads, bint light):
     if not _fill_chunk(v, current, source):
         return out
     if t > 1 and current.job.n >= PARALLEL_MIN_TOKENS:
-        with nogil:
-            pool = tj_pool_new(<unsigned>(t - 1))     # the calling thread is the t-th
+        pool = _take_pool(<unsigned>(t - 1), &shared)     # the calling thread is the t-th
     if pool == NULL:
         # One thread (asked for, too few tokens to be worth threads, or none could start).
         more = True
@@ -264,7 +320,7 @@ cdef list _decode_many(Verifier v, tokens, threads, bint light):
     finally:
         # After an exception here (from the iterator, say) the workers may
         # still be on a chunk: they must let go of it before it is freed.
-        with nogil:
-            if submitted != NULL:
+        if submitted != NULL:
+            with nogil:
                 tj_pool_finish(pool, submitted)
-            tj_pool_free(pool)
+        _give_back(pool, shared)
