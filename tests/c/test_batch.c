@@ -21,7 +21,11 @@
  * one field by field (pointers as offsets into the token's workspace), a NULL
  * token's slot must stay untouched, and the `after` hook must have run exactly
  * once for each token that decoded (TJ_OK or TJ_DEFER_CLAIMS), on its own
- * workspace and result, and never for the others.
+ * workspace and result, and never for the others. Each pool then takes a
+ * thousand tiny jobs (0 to 3 tokens) back to back, the hand-off itself under
+ * test, and must have had its workers decode some tokens (else nothing here
+ * ran concurrently). Pools freed with no job, and two pools with a job each in
+ * flight at once, are covered too.
  *
  * Every token, workspace buffer and tape is its own heap block of exactly the
  * size asked for, and every tj_batch_job is a heap block freed as soon as
@@ -31,6 +35,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -265,7 +270,11 @@ typedef struct {
     const uint8_t *tok[N_TOK];
     int hook_calls[N_TOK];       /* written only by the thread that decoded token i */
     int hook_wrong[N_TOK];       /* the hook saw a result slot that is not token i's */
+    int by_worker[N_TOK];        /* the hook ran on a pool worker, not on the calling thread */
 } buffers;
+
+static pthread_t caller;         /* the thread that runs main */
+static long worker_tokens;       /* tokens a worker decoded (hook calls off the caller), summed by verify */
 
 static buffers sets[2];
 
@@ -299,6 +308,7 @@ static void after_hook(tj_workspace *ws, const tj_decoded *res)
             continue;
         size_t i = (size_t)(ws - sets[s].ws);
         sets[s].hook_calls[i]++;
+        sets[s].by_worker[i] = !pthread_equal(pthread_self(), caller);
         if (res != &sets[s].res[i] || (res->status != TJ_OK && res->status != TJ_DEFER_CLAIMS))
             sets[s].hook_wrong[i]++;
         ws->tape[0].reserved++;
@@ -331,6 +341,7 @@ static tj_batch_job *prepare(const job_plan *jp)
         b->res[i].detail = POISON_DETAIL;
         b->hook_calls[i] = 0;
         b->hook_wrong[i] = 0;
+        b->by_worker[i] = 0;
     }
     tj_batch_job *job = xmalloc(sizeof *job);
     memset(job, 0, sizeof *job);
@@ -375,6 +386,7 @@ static void verify(const job_plan *jp)
             else if (b->hook_wrong[i])
                 w = "hook got another token's result, or a failed one";
         }
+        worker_tokens += b->by_worker[i];
         if (w) {
             if (!bad)
                 snprintf(why, sizeof why, "token %zu (kind %d, status %d, expected %d): %s", i, tok_kind[i],
@@ -391,6 +403,7 @@ static const size_t claims[] = {0, 1, 0, 1, 3};
 #define N_CLAIMS (sizeof claims / sizeof claims[0])
 
 #define SUBMITS_PER_POOL 200
+#define TINY_JOBS_PER_POOL 1000
 
 /* Many jobs through one pool, pipelined: job k is submitted, job k-1 (in the
  * other buffers) is checked while the workers run k, then k is finished. */
@@ -431,6 +444,24 @@ static void run_pool(unsigned workers)
     }
     if (have_prev)
         verify(&prev);
+    /* Tiny jobs back to back: the caller often takes every token before a
+     * worker wakes, and the job is freed at once; the workers must still have
+     * let go of it (the hand-off itself under test). */
+    for (unsigned k = 0; k < TINY_JOBS_PER_POOL; k++) {
+        job_plan jp;
+        memset(&jp, 0, sizeof jp);
+        jp.set = (int)(k % 2u);
+        jp.n = k % 4u;
+        jp.off = (k * 13u) % (N_TOK - 3u);
+        jp.claim = 1;
+        jp.hook = 1;
+        snprintf(jp.label, sizeof jp.label, "workers %u tiny job %u (off %zu n %zu)", workers, k, jp.off, jp.n);
+        tj_batch_job *job = prepare(&jp);
+        tj_pool_submit(pool, job);
+        tj_pool_finish(pool, job);
+        free(job);
+        verify(&jp);
+    }
     tj_pool_free(pool);
 }
 
@@ -492,7 +523,11 @@ static void run_single(void)
 int main(int argc, char **argv)
 {
     int wrong_expectation = argc > 1 && strcmp(argv[1], "--wrong-expectation") == 0;
+    /* Line by line, so that what ran is in the output even when a sanitizer
+     * ends the process (halt_on_error). */
+    setvbuf(stdout, NULL, _IOLBF, 0);
     double t0 = mono();
+    caller = pthread_self();
     make_tokens();
     for (int s = 0; s < 2; s++)
         for (size_t i = 0; i < N_TOK; i++)
@@ -544,12 +579,17 @@ int main(int argc, char **argv)
     tj_pool_free(NULL);
 
     run_single();
+    check(worker_tokens == 0, "tj_batch_work alone ran everything on the calling thread");
     double t1 = mono();
     printf("setup and single-threaded: %.2f s\n", t1 - t0);
     for (unsigned w = 1; w <= 4; w++) {
         double ts = mono();
+        long before = worker_tokens;
         run_pool(w);
-        printf("pool of %u workers, %d jobs: %.2f s\n", w, SUBMITS_PER_POOL, mono() - ts);
+        printf("pool of %u workers, %d jobs + %d tiny jobs: %.2f s, %ld tokens decoded by workers\n", w,
+               SUBMITS_PER_POOL, TINY_JOBS_PER_POOL, mono() - ts, worker_tokens - before);
+        /* Else the pool was never concurrent and nothing here tested it. */
+        check(worker_tokens > before, "pool of %u workers: the workers decoded some tokens", w);
     }
     double t2 = mono();
     run_two_pools();
