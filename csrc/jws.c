@@ -2,6 +2,7 @@
 #define _GNU_SOURCE /* memrchr, where the C library has it */
 #define _POSIX_C_SOURCE 200809L
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -48,6 +49,91 @@ static const uint8_t *last_dot(const uint8_t *p, size_t n)
 typedef struct {
     uint32_t alg, kid, crit, b64;
 } header_params;
+
+/* ------------------------------------------------------------ header memo */
+
+#define MEMO_SEG_MAX 256u   /* longest header segment remembered (bytes of base64url) */
+#define MEMO_TAPE_MAX 16u   /* most tape entries of a remembered header */
+
+typedef struct {
+    size_t seg_len;
+    size_t dec_len;
+    uint32_t n_tape;
+    header_params hp;
+    uint8_t seg[MEMO_SEG_MAX];              /* the header segment as it appears in tokens */
+    uint8_t dec[MEMO_SEG_MAX];              /* its decoded JSON */
+    tj_json_entry tape[MEMO_TAPE_MAX];      /* its tape (offsets into dec) */
+} memo_entry;
+
+/* Slots fill in order and each is set once, with release order, to a complete
+ * entry, so a reader that loads a slot with acquire order sees all of it, and
+ * the first NULL slot ends the filled ones. */
+struct tj_header_memo {
+    memo_entry *slot[TJ_HEADER_MEMO_SLOTS];
+};
+
+tj_header_memo *tj_header_memo_new(void)
+{
+    return calloc(1, sizeof(tj_header_memo));
+}
+
+void tj_header_memo_free(tj_header_memo *memo)
+{
+    if (memo == NULL)
+        return;
+    for (unsigned i = 0; i < TJ_HEADER_MEMO_SLOTS; i++)
+        free(memo->slot[i]);
+    free(memo);
+}
+
+unsigned tj_header_memo_count(const tj_header_memo *memo)
+{
+    unsigned n = 0;
+    while (memo != NULL && n < TJ_HEADER_MEMO_SLOTS && __atomic_load_n(&memo->slot[n], __ATOMIC_ACQUIRE) != NULL)
+        n++;
+    return n;
+}
+
+static const memo_entry *memo_find(const tj_header_memo *memo, const uint8_t *seg, size_t len)
+{
+    if (memo == NULL)
+        return NULL;
+    for (unsigned i = 0; i < TJ_HEADER_MEMO_SLOTS; i++) {
+        const memo_entry *e = __atomic_load_n(&memo->slot[i], __ATOMIC_ACQUIRE);
+        if (e == NULL)
+            return NULL;
+        if (e->seg_len == len && memcmp(e->seg, seg, len) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+/* Remember a header that was just verified, if there is room and it is small. */
+static void memo_learn(tj_header_memo *memo, const uint8_t *seg, size_t len, const uint8_t *dec,
+                       size_t dec_len, const tj_json_entry *tape, uint32_t n_tape, const header_params *hp)
+{
+    if (memo == NULL || len > MEMO_SEG_MAX || dec_len > MEMO_SEG_MAX || n_tape > MEMO_TAPE_MAX
+        || __atomic_load_n(&memo->slot[TJ_HEADER_MEMO_SLOTS - 1], __ATOMIC_ACQUIRE) != NULL)
+        return;
+    memo_entry *e = malloc(sizeof *e);
+    if (e == NULL)
+        return;  /* no memo entry: this header keeps being parsed, nothing else changes */
+    e->seg_len = len;
+    e->dec_len = dec_len;
+    e->n_tape = n_tape;
+    e->hp = *hp;
+    memcpy(e->seg, seg, len);
+    memcpy(e->dec, dec, dec_len);
+    memcpy(e->tape, tape, n_tape * sizeof *tape);
+    for (unsigned i = 0; i < TJ_HEADER_MEMO_SLOTS; i++) {
+        memo_entry *seen = NULL;
+        if (__atomic_compare_exchange_n(&memo->slot[i], &seen, e, 0, __ATOMIC_RELEASE, __ATOMIC_ACQUIRE))
+            return;
+        if (seen->seg_len == len && memcmp(seen->seg, seg, len) == 0)
+            break;  /* another thread remembered the same header first */
+    }
+    free(e);
+}
 
 static int is_false(const tj_json_entry *tape, uint32_t i)
 {
@@ -250,21 +336,31 @@ void tj_decode(const tj_policy *pol, const uint8_t *token, size_t len,
     uint8_t *buf = ws->buf;
     size_t used = 0, n = 0;
 
-    /* 1. header */
-    if (tj_b64url_decode(hseg, hlen, buf, &n) != 0)
-        FAIL(TJ_ERR_HEADER_B64);
+    /* 1. header: a remembered one is copied, decoded and parsed as it was */
+    uint32_t htape = 0;
+    header_params hp;
+    const memo_entry *known = memo_find(pol->memo, hseg, hlen);
+    if (known != NULL && known->dec_len <= ws->buf_cap && known->n_tape <= ws->tape_cap) {
+        memcpy(buf, known->dec, known->dec_len);
+        memcpy(ws->tape, known->tape, known->n_tape * sizeof *ws->tape);
+        n = known->dec_len;
+        htape = known->n_tape;
+        hp = known->hp;
+    } else {
+        known = NULL;
+        if (tj_b64url_decode(hseg, hlen, buf, &n) != 0)
+            FAIL(TJ_ERR_HEADER_B64);
+        st = parse_object(buf, n, ws->tape, ws->tape_cap, &htape, TJ_ERR_HEADER_JSON,
+                          TJ_ERR_HEADER_NOT_OBJECT, &out->detail);
+        if (st != TJ_OK)
+            FAIL(st);
+        st = scan_header(buf, ws->tape, 0, &hp);
+        if (st != TJ_OK)
+            FAIL(st);
+    }
     out->header = buf;
     out->header_len = n;
     used = n;
-    uint32_t htape = 0;
-    st = parse_object(buf, n, ws->tape, ws->tape_cap, &htape, TJ_ERR_HEADER_JSON,
-                      TJ_ERR_HEADER_NOT_OBJECT, &out->detail);
-    if (st != TJ_OK)
-        FAIL(st);
-    header_params hp;
-    st = scan_header(out->header, ws->tape, 0, &hp);
-    if (st != TJ_OK)
-        FAIL(st);
     const tj_json_entry *tape = ws->tape;
     int b64_false = is_false(tape, hp.b64);
 
@@ -329,6 +425,8 @@ void tj_decode(const tj_policy *pol, const uint8_t *token, size_t len,
                               out->signature_len, out);
         if (st != TJ_OK)
             FAIL(st);
+        if (known == NULL)
+            memo_learn(pol->memo, hseg, hlen, out->header, out->header_len, tape, htape, &hp);
     }
 
     if (pol->flags & TJ_SKIP_PAYLOAD)

@@ -63,6 +63,25 @@ typedef struct {
 #define TJ_SKIP_PAYLOAD     0x4000u  /* the payload is not JSON to parse (JWS layer only) */
 #define TJ_HEADER_ONLY      0x8000u  /* stop after the header rules (get_unverified_header) */
 
+/*
+ * Header segments a verifier has seen on tokens whose signature it verified,
+ * kept decoded and parsed. A gateway's tokens nearly all carry one of a few
+ * headers, byte for byte; a token whose header segment equals a remembered
+ * one skips its base64url, JSON parse and header scan (the result would be
+ * the same: it is a function of those bytes). At most TJ_HEADER_MEMO_SLOTS
+ * headers are kept, each learned once (one allocation) and never changed or
+ * freed before the memo; only verified tokens teach it, so a client without
+ * the key cannot fill it. Safe to share between threads.
+ */
+typedef struct tj_header_memo tj_header_memo;
+#define TJ_HEADER_MEMO_SLOTS 4
+
+/* A new, empty memo, or NULL when out of memory (decoding then works without one). */
+tj_header_memo *tj_header_memo_new(void);
+void tj_header_memo_free(tj_header_memo *memo);
+/* How many headers the memo holds (for tests). */
+unsigned tj_header_memo_count(const tj_header_memo *memo);
+
 /* Everything a verifier decides once: what to accept and which key verifies. */
 typedef struct {
     unsigned flags;
@@ -79,6 +98,7 @@ typedef struct {
     tj_str subject;
     const tj_str *require;           /* claims that must be present and not null */
     size_t n_require;
+    tj_header_memo *memo;            /* remembered headers, or NULL for none */
 } tj_policy;
 
 /* Caller-owned scratch memory for one decode. */

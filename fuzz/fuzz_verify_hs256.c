@@ -9,6 +9,11 @@
  * or any claim error), an independent tj_hmac_verify over the signing input
  * (token up to the last '.') with the decoded signature must say TJ_OK: no
  * input is accepted without the true HMAC.
+ *
+ * Second oracle: every input is decoded again by the same policy with a
+ * header memo (jws.h), one that lives for the whole run and learns from every
+ * verified input (the valid seeds teach it their headers, so mutants of them
+ * take the remembered path). Both decodes must agree on everything.
  */
 #include "fuzz_common.h"
 #include "hmac.h"
@@ -21,6 +26,22 @@ static const uint8_t SECRET[32] = {
 
 static tj_key *g_key;
 static tj_hmac *g_hmac;
+static tj_header_memo *g_memo;
+
+/* Did the decode with the memo give exactly what the one without gave? */
+static int same_outcome(const tj_decoded *a, const tj_decoded *b)
+{
+    if (a->status != b->status || a->detail != b->detail || a->alg_index != b->alg_index ||
+        a->key_index != b->key_index || a->header_len != b->header_len || a->payload_len != b->payload_len ||
+        a->signature_len != b->signature_len || a->payload_root != b->payload_root ||
+        (a->header == NULL) != (b->header == NULL) || (a->payload == NULL) != (b->payload == NULL))
+        return 0;
+    if (a->header && memcmp(a->header, b->header, a->header_len) != 0)
+        return 0;
+    if (a->payload && a->payload_len && memcmp(a->payload, b->payload, a->payload_len) != 0)
+        return 0;
+    return 1;
+}
 
 static int past_signature(tj_status st)
 {
@@ -32,7 +53,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!g_key) {
         if (tj_key_new_hmac(SECRET, sizeof SECRET, &g_key) != TJ_OK ||
-            tj_hmac_new(SECRET, sizeof SECRET, &g_hmac) != TJ_OK)
+            tj_hmac_new(SECRET, sizeof SECRET, &g_hmac) != TJ_OK || (g_memo = tj_header_memo_new()) == NULL)
             abort();
     }
     static const tj_str aud[] = {STR("urn:aud"), STR("urn:aud2")};
@@ -74,6 +95,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                            out.signature_len) != TJ_OK)
             abort(); /* accepted without the true HMAC */
     }
+    tj_policy with_memo = pol;
+    with_memo.memo = g_memo;
+    tj_decoded out2;
+    tj_workspace ws2;
+    uint8_t *buf2;
+    tj_json_entry *tape2;
+    fuzz_decode(&with_memo, data, size, NULL, 0, &out2, &ws2, &buf2, &tape2);
+    if (!same_outcome(&out, &out2) ||
+        (out.status == TJ_OK && memcmp(tape, tape2, sizeof *tape * (out.payload_root + 1)) != 0))
+        abort(); /* the memo changed an outcome */
+    free(buf2);
+    free(tape2);
     free(buf);
     free(tape);
     return 0;

@@ -228,6 +228,11 @@ cdef extern from "jws.h" nogil:
     unsigned int TJ_CLAIMS_IN_PYTHON
     unsigned int TJ_SKIP_PAYLOAD
     unsigned int TJ_HEADER_ONLY
+    ctypedef struct tj_header_memo:
+        pass
+    tj_header_memo *tj_header_memo_new()
+    void tj_header_memo_free(tj_header_memo *memo)
+    unsigned tj_header_memo_count(const tj_header_memo *memo)
     ctypedef struct tj_policy:
         unsigned flags
         double leeway
@@ -243,6 +248,7 @@ cdef extern from "jws.h" nogil:
         tj_str subject
         const tj_str *require
         size_t n_require
+        tj_header_memo *memo
     ctypedef struct tj_workspace:
         uint8_t *buf
         size_t buf_cap

@@ -262,6 +262,7 @@ cdef class Verifier:
         self.c_key_algs = NULL
 
     def __dealloc__(self):
+        tj_header_memo_free(self.policy.memo)
         free(self.c_keys)
         free(self.c_key_algs)
         free(self.c_algs)
@@ -323,6 +324,10 @@ cdef class Verifier:
         self.policy.max_token_len = <size_t>self.max_token_length
         self.policy.algs = self.c_algs
         self.policy.n_algs = len(self._allowed)
+        if self.policy.memo == NULL:
+            # Headers of verified tokens, remembered decoded (jws.h); NULL on
+            # out of memory only costs the parsing it would have saved.
+            self.policy.memo = tj_header_memo_new()
 
     cdef _setup_audience(self, audience, unsigned *flags):
         cdef list values
@@ -527,6 +532,11 @@ cdef class Verifier:
     def decode_complete(self, jwt, detached_payload=None):
         """Like :meth:`decode`, but return ``{"payload", "header", "signature"}``."""
         return _run(self, jwt, detached_payload, MODE_COMPLETE)
+
+    @property
+    def _remembered_headers(self):
+        """How many header segments the core remembers decoded (at most 4; for tests)."""
+        return tj_header_memo_count(self.policy.memo)
 
     @property
     def cache_info(self):
