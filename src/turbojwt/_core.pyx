@@ -525,8 +525,11 @@ cdef class Verifier:
         token seen verified before skips the signature (its claims are checked
         again against the current clock).
         """
-        if self._cache is not None and detached_payload is None:
-            return _decode_cached(self, jwt)
+        if detached_payload is None:
+            if self._cache is not None:
+                return _decode_cached(self, jwt)
+            if not self._release_gil and not self._any_weak:
+                return _run_hmac_claims(self, jwt)
         return _run(self, jwt, detached_payload, MODE_CLAIMS)
 
     def decode_complete(self, jwt, detached_payload=None):
@@ -707,6 +710,38 @@ cdef object _run(Verifier v, object jwt, object detached, int mode):
         if heap:
             free(ws.buf)
             free(ws.tape)
+
+
+cdef object _run_hmac_claims(Verifier v, object jwt):
+    """Verifier.decode's common case, kept small (about 1% of an HS256 decode):
+    an HMAC verifier (the GIL stays held), no detached payload, no cache, no
+    key-length warning, a token that fits the stack workspace. Anything else,
+    and claims the core leaves to Python, go through _run."""
+    cdef const uint8_t *tok = NULL
+    cdef Py_ssize_t n = 0
+    cdef uint8_t stack_buf[STACK_BUF]
+    cdef tj_json_entry stack_tape[STACK_TAPE]
+    cdef tj_workspace ws
+    cdef tj_decoded res
+    cdef size_t need_buf
+    cdef uint32_t need_tape
+    _token_bytes(jwt, &tok, &n)
+    tj_workspace_need(<size_t>n, 0, 0, &need_buf, &need_tape)
+    if <size_t>n > <size_t>v.max_token_length or need_buf > STACK_BUF or need_tape > STACK_TAPE:
+        return _run(v, jwt, None, MODE_CLAIMS)
+    ws.buf = stack_buf
+    ws.buf_cap = STACK_BUF
+    ws.tape = stack_tape
+    ws.tape_cap = STACK_TAPE
+    tj_decode(&v.policy, tok, <size_t>n, NULL, 0, tj_now(), &ws, &res)
+    if res.status == TJ_DEFER_CLAIMS:
+        return _run(v, jwt, None, MODE_CLAIMS)     # claims Python must check: decoded again there
+    if res.status != TJ_OK:
+        raise _exception_for(v, &res, ws.tape)
+    try:
+        return _tape_claims(res.payload, ws.tape + res.payload_root, &v.known)
+    except ValueError as exc:
+        raise DecodeError(f"Invalid payload string: {exc}") from None
 
 
 cdef Verifier _HEADER_READER = Verifier(None, options={"verify_signature": False})
