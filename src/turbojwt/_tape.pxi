@@ -14,7 +14,8 @@ from cpython.dict cimport PyDict_SetItem
 from cpython.list cimport PyList_New, PyList_SET_ITEM
 from cpython.long cimport PyLong_FromLongLong
 from cpython.mem cimport PyMem_Malloc, PyMem_Free
-from cpython.ref cimport PyObject, Py_INCREF
+from cpython.ref cimport PyObject, Py_INCREF, Py_DECREF
+from cpython.exc cimport PyErr_Clear
 from libc.stdint cimport uint64_t
 from libc.string cimport memcpy, memset
 
@@ -298,6 +299,10 @@ cdef extern from *:
     object tj_py_key(const uint8_t *doc, const tj_json_entry *e)
     object tj_py_value(const uint8_t *doc, const tj_json_entry *tape, uint32_t *i)
     object tj_py_claims(const uint8_t *doc, const tj_json_entry *tape, const tj_known_strs *known)
+    # The same, as a new reference or NULL with the exception set: for a caller
+    # on the hot path that would rather not set up a try block.
+    PyObject *tj_py_claims_ref "tj_py_claims"(const uint8_t *doc, const tj_json_entry *tape,
+                                              const tj_known_strs *known)
     void tj_mark_common_names(tj_workspace *ws, const tj_decoded *res) noexcept nogil
 
 
