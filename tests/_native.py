@@ -12,6 +12,7 @@ runtimes in LD_PRELOAD; everything else in the environment is kept.
 from __future__ import annotations
 
 import os
+import subprocess
 
 SANITIZED = os.environ.get("TURBOJWT_SANITIZED") == "1"
 
@@ -26,3 +27,15 @@ def native_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     else:
         env.pop("LD_PRELOAD", None)
     return env
+
+
+def crypto_flags() -> tuple[list[str], list[str]]:
+    """(compile flags, link flags) for libcrypto from pkg-config, or just -lcrypto without it."""
+    try:
+        out = subprocess.run(
+            ["pkg-config", "--cflags", "--libs", "libcrypto"],
+            check=True, capture_output=True, text=True, env=native_env(),
+        ).stdout.split()
+    except (OSError, subprocess.CalledProcessError):
+        return [], ["-lcrypto"]
+    return [f for f in out if not f.startswith(("-l", "-L"))], [f for f in out if f.startswith(("-l", "-L"))]

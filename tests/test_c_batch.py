@@ -28,7 +28,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from _native import native_env
+from _native import crypto_flags, native_env
 
 ROOT = Path(__file__).resolve().parent.parent
 CSRC = ROOT / "csrc"
@@ -98,17 +98,6 @@ def _compilers() -> list[list[str]]:
     return out
 
 
-def _crypto_flags() -> tuple[list[str], list[str]]:
-    try:
-        out = subprocess.run(
-            ["pkg-config", "--cflags", "--libs", "libcrypto"],
-            check=True, capture_output=True, text=True, env=native_env(),
-        ).stdout.split()
-    except (OSError, subprocess.CalledProcessError):
-        return [], ["-lcrypto"]
-    return [f for f in out if not f.startswith(("-l", "-L"))], [f for f in out if f.startswith(("-l", "-L"))]
-
-
 def _no_aslr() -> list[str] | None:
     setarch = shutil.which("setarch")
     return [setarch, platform.machine(), "-R"] if setarch else None
@@ -175,7 +164,7 @@ def build(request, tmp_path_factory) -> Build:
     b, why = _probe(kind, tmp)
     if b is None:
         pytest.skip(f"no compiler supports -fsanitize={kind} here: {why}")
-    cflags, libs = _crypto_flags()
+    cflags, libs = crypto_flags()
     exe = tmp / f"test_batch_{kind}"
     cmd = [*b.cc, *BASE_FLAGS, *SANITIZERS[kind]["flags"], *cflags, f"-I{CSRC}",
            str(C_TEST), *map(str, SOURCES), *libs, "-pthread", "-o", str(exe)]
@@ -241,7 +230,7 @@ def test_batch_c_compiles_strict(tmp_path, std):
     ccs = _compilers()
     if not ccs:
         pytest.skip("no C compiler")
-    cflags, _ = _crypto_flags()
+    cflags, _ = crypto_flags()
     cmd = [*ccs[0], f"-std={std}", "-O2", "-Wall", "-Wextra", "-Wshadow", "-Werror", *cflags, f"-I{CSRC}",
            "-c", str(C_TEST), "-o", str(tmp_path / "test_batch.o")]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=native_env())

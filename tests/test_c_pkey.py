@@ -23,7 +23,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from _native import native_env
+from _native import crypto_flags, native_env
 from _rfc7515 import (
     RFC7515_A2_JWK,
     RFC7515_A2_SIG,
@@ -48,17 +48,6 @@ PKEY_SOURCES = [CSRC / "pkey_load.c", CSRC / "pkey_ops.c"]
 
 def _compiler() -> str | None:
     return os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
-
-
-def _crypto_flags() -> tuple[list[str], list[str]]:
-    try:
-        out = subprocess.run(
-            ["pkg-config", "--cflags", "--libs", "libcrypto"],
-            check=True, capture_output=True, text=True, env=native_env(),
-        ).stdout.split()
-    except (OSError, subprocess.CalledProcessError):
-        return [], ["-lcrypto"]
-    return [f for f in out if not f.startswith(("-l", "-L"))], [f for f in out if f.startswith(("-l", "-L"))]
 
 
 SAN_FLAGS = ["-fsanitize=address,undefined", "-fno-sanitize-recover=undefined", "-fno-omit-frame-pointer"]
@@ -103,7 +92,7 @@ def cprog(tmp_path_factory) -> CProgram:
     if cc is None:
         pytest.skip("no C compiler")
     tmp = tmp_path_factory.mktemp("c_pkey")
-    cflags, libs = _crypto_flags()
+    cflags, libs = crypto_flags()
     san = _sanitizers_work(cc, tmp)
     exe = tmp / "test_pkey"
     cmd = [
@@ -124,7 +113,7 @@ def test_pkey_sources_compile_strict(tmp_path):
     cc = _compiler()
     if cc is None:
         pytest.skip("no C compiler")
-    cflags, _ = _crypto_flags()
+    cflags, _ = crypto_flags()
     for src in PKEY_SOURCES:
         cmd = [
             cc, "-std=c99", "-O2", "-Wall", "-Wextra", "-Wshadow", "-Werror",
