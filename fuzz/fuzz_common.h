@@ -14,6 +14,22 @@
 
 #define STR(s) {(s), sizeof(s) - 1}
 
+/* Did tj_decode get past the signature check (so the signature verified)? */
+static inline int past_signature(tj_status st)
+{
+    return st == TJ_OK || st == TJ_DEFER_CLAIMS || (st >= TJ_ERR_PAYLOAD_JSON && st <= TJ_ERR_PAYLOAD_NOT_OBJECT) ||
+           (st >= TJ_ERR_MISSING_CLAIM && st <= TJ_ERR_JTI_TYPE);
+}
+
+/* The last '.' of data[0..size) (the end of the signing input), or NULL. */
+static inline const uint8_t *fuzz_last_dot(const uint8_t *data, size_t size)
+{
+    for (size_t i = size; i > 0; i--)
+        if (data[i - 1] == '.')
+            return data + i - 1;
+    return NULL;
+}
+
 /* A fixed clock: inside the seeds' validity windows. */
 #define FUZZ_NOW 1700000000.0
 

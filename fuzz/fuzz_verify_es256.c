@@ -35,12 +35,6 @@ static const char PEM[] =
 static tj_key *g_key;
 static EVP_PKEY *g_ref;
 
-static int past_signature(tj_status st)
-{
-    return st == TJ_OK || st == TJ_DEFER_CLAIMS || (st >= TJ_ERR_PAYLOAD_JSON && st <= TJ_ERR_PAYLOAD_NOT_OBJECT) ||
-           (st >= TJ_ERR_MISSING_CLAIM && st <= TJ_ERR_JTI_TYPE);
-}
-
 /* Independent ES256 check with plain OpenSSL. 1 = valid. */
 static int reference_verify(const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len)
 {
@@ -118,9 +112,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     tj_json_entry *tape;
     fuzz_decode(&pol, data, size, NULL, 0, &out, &ws, &buf, &tape);
     if (past_signature(out.status)) {
-        const uint8_t *last = NULL;
-        for (size_t i = size; i > 0; i--)
-            if (data[i - 1] == '.') { last = data + i - 1; break; }
+        const uint8_t *last = fuzz_last_dot(data, size);
         if (!last || out.alg_index != 0)
             abort();
         if (!reference_verify(data, (size_t)(last - data), out.signature, out.signature_len))

@@ -43,12 +43,6 @@ static int same_outcome(const tj_decoded *a, const tj_decoded *b)
     return 1;
 }
 
-static int past_signature(tj_status st)
-{
-    return st == TJ_OK || st == TJ_DEFER_CLAIMS || (st >= TJ_ERR_PAYLOAD_JSON && st <= TJ_ERR_PAYLOAD_NOT_OBJECT) ||
-           (st >= TJ_ERR_MISSING_CLAIM && st <= TJ_ERR_JTI_TYPE);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!g_key) {
@@ -86,9 +80,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     tj_json_entry *tape;
     fuzz_decode(&pol, data, size, NULL, 0, &out, &ws, &buf, &tape);
     if (past_signature(out.status)) {
-        const uint8_t *last = NULL;
-        for (size_t i = size; i > 0; i--)
-            if (data[i - 1] == '.') { last = data + i - 1; break; }
+        const uint8_t *last = fuzz_last_dot(data, size);
         if (!last || out.alg_index != 0)
             abort();
         if (tj_hmac_verify(g_hmac, TJ_SHA256, data, (size_t)(last - data), out.signature,

@@ -87,7 +87,8 @@ cdef class _TokenSource:
     cdef list take(self):
         cdef list out
         if self.seq is not None:
-            out = list(self.seq[self.pos:self.pos + BATCH_CHUNK])
+            part = self.seq[self.pos:self.pos + BATCH_CHUNK]
+            out = part if type(part) is list else list(part)
             self.pos += len(out)
             return out
         out = []

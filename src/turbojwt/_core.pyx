@@ -731,9 +731,10 @@ cdef inline object _new_reference(PyObject *obj):
 
 cdef object _run_hmac_claims(Verifier v, object jwt):
     """Verifier.decode's common case, kept small (about 1% of an HS256 decode):
-    an HMAC verifier (the GIL stays held), no detached payload, no cache, no
-    key-length warning, a token that fits the stack workspace. Anything else,
-    and claims the core leaves to Python, go through _run."""
+    a verifier that keeps the GIL (HMAC keys, or no signature check), no
+    detached payload, no cache, no key-length warning, a token that fits the
+    stack workspace. Anything else, and claims the core leaves to Python, go
+    through _run."""
     cdef const uint8_t *tok = NULL
     cdef Py_ssize_t n = 0
     cdef uint8_t stack_buf[STACK_BUF]

@@ -74,13 +74,19 @@ cdef extern from *:
         return (uint32_t)(((w ^ n) * tj_name_mult) >> 58);
     }
 
+    /* The slot + 1 of a common, unescaped name, or 0. */
+    static inline uint32_t tj_common_slot(const uint8_t *s, uint32_t n) {
+        if (n == 0 || n > 8)
+            return 0;
+        uint64_t w = tj_name_word(s, n);
+        uint32_t i = tj_name_slot_of(w, n);
+        return (tj_name_slots[i].word == w && tj_name_slots[i].len == n) ? i + 1u : 0;
+    }
+
     /* The shared str (borrowed) for a common, unescaped name, or NULL. */
     static inline PyObject *tj_common_name(const uint8_t *s, uint32_t n) {
-        if (n == 0 || n > 8)
-            return NULL;
-        uint64_t w = tj_name_word(s, n);
-        const tj_name_slot *slot = &tj_name_slots[tj_name_slot_of(w, n)];
-        return (slot->word == w && slot->len == n) ? slot->obj : NULL;
+        uint32_t slot = tj_common_slot(s, n);
+        return slot ? tj_name_slots[slot - 1u].obj : NULL;
     }
 
     /* Values a Verifier expects (its issuers and audiences): a token's `iss`
@@ -137,12 +143,8 @@ cdef extern from *:
         uint32_t i = 1;
         for (uint32_t k = 0; k < tape[0].len; k++) {
             tj_json_entry *key = &tape[i];
-            if (!(key->flags & TJ_JSON_F_ESCAPED) && key->len >= 1 && key->len <= 8) {
-                uint64_t w = tj_name_word(doc + key->pos, key->len);
-                uint32_t slot = tj_name_slot_of(w, key->len);
-                if (tj_name_slots[slot].word == w && tj_name_slots[slot].len == key->len)
-                    key->reserved = (uint16_t)(slot + 1u);
-            }
+            if (!(key->flags & TJ_JSON_F_ESCAPED))
+                key->reserved = (uint16_t)tj_common_slot(doc + key->pos, key->len);
             i = tj_json_skip(tape, i + 1u);
         }
     }

@@ -34,6 +34,14 @@ __all__ = [
 _STRUCTURE_ONLY = {"verify_signature": False}
 
 
+def _signature_options(merged: dict[str, Any]) -> dict[str, Any]:
+    """The options the JWS layer reads, out of a merged options dict."""
+    return {
+        "verify_signature": merged["verify_signature"],
+        "enforce_minimum_key_length": merged.get("enforce_minimum_key_length", False),
+    }
+
+
 def _warn_kwargs(where: str, kwargs: dict[str, Any]) -> None:
     if kwargs:
         warnings.warn(
@@ -166,10 +174,7 @@ class PyJWS:
         """Verify ``jwt`` and return ``{"payload": bytes, "header": dict, "signature": bytes}``."""
         _warn_kwargs("decode_complete", kwargs)
         merged = self.options if options is None else {**self.options, **options}
-        sig_options = {
-            "verify_signature": merged["verify_signature"],
-            "enforce_minimum_key_length": merged.get("enforce_minimum_key_length", False),
-        }
+        sig_options = _signature_options(merged)
         if self._native(algorithms):
             verifier = _core.cached_verifier(key, algorithms, sig_options)
             return verifier.decode_jws(jwt, detached_payload)

@@ -20,7 +20,7 @@ from . import _core
 from ._claims import check_issuer, validate_claims
 from ._encode import _ALGORITHM_UNSET
 from ._core import encode_claims as _encode_claims
-from .api_jws import PyJWS, _jws_global_obj, _warn_kwargs
+from .api_jws import PyJWS, _jws_global_obj, _signature_options, _warn_kwargs
 from .exceptions import DecodeError
 
 __all__ = ["PyJWT", "encode", "decode", "decode_complete"]
@@ -142,11 +142,9 @@ class PyJWT:
 
         if audience is not None and not isinstance(audience, (str, Iterable)):
             raise TypeError("audience must be a string, iterable or None")
-        sig_options = {
-            "verify_signature": merged["verify_signature"],
-            "enforce_minimum_key_length": merged.get("enforce_minimum_key_length", False),
-        }
-        decoded = self._jws.decode_complete(jwt, key, algorithms, sig_options, detached_payload=detached_payload)
+        decoded = self._jws.decode_complete(
+            jwt, key, algorithms, _signature_options(merged), detached_payload=detached_payload
+        )
         payload = self._decode_payload(decoded)
         seconds = leeway.total_seconds() if isinstance(leeway, timedelta) else leeway
         validate_claims(payload, merged, audience, issuer, subject, seconds)
