@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "claims.h"
+#include "names.h"
 
 int tj_json_falsy(const uint8_t *doc, const tj_json_entry *e)
 {
@@ -13,36 +14,26 @@ int tj_json_falsy(const uint8_t *doc, const tj_json_entry *e)
     }
 }
 
-enum { C_IAT, C_NBF, C_EXP, C_ISS, C_AUD, C_SUB, C_JTI, C_COUNT };
-static const char claim_names[C_COUNT][4] = {"iat", "nbf", "exp", "iss", "aud", "sub", "jti"};
-
-#define NAME3(a, b, c) ((uint32_t)(uint8_t)(a) | (uint32_t)(uint8_t)(b) << 8 | (uint32_t)(uint8_t)(c) << 16)
-
-/* Which registered claim a member name is, or C_COUNT. All seven names are
- * three ASCII letters, so an unescaped name of another length is none of them,
- * and a three-letter one is matched as one integer (this runs for every
- * member of every payload, so no memcmp calls). */
-static int claim_of(const uint8_t *doc, const tj_json_entry *key)
+/* The id of the member name at key, recorded on the tape for the binding
+ * (names.h); ids up to TJ_NAME_LAST_CLAIM are the registered claims read
+ * here. This runs for every member of every payload, hence the one-step
+ * lookup. An escaped name ("\u0069ss") is decoded and compared with the
+ * seven claim names only. */
+static unsigned mark_name(const uint8_t *doc, tj_json_entry *key)
 {
+    unsigned id = 0;
     if (!(key->flags & TJ_JSON_F_ESCAPED)) {
-        if (key->len != 3)
-            return C_COUNT;
-        const uint8_t *s = doc + key->pos;
-        switch (NAME3(s[0], s[1], s[2])) {
-        case NAME3('i', 'a', 't'): return C_IAT;
-        case NAME3('n', 'b', 'f'): return C_NBF;
-        case NAME3('e', 'x', 'p'): return C_EXP;
-        case NAME3('i', 's', 's'): return C_ISS;
-        case NAME3('a', 'u', 'd'): return C_AUD;
-        case NAME3('s', 'u', 'b'): return C_SUB;
-        case NAME3('j', 't', 'i'): return C_JTI;
-        default: return C_COUNT;
-        }
+        id = tj_name_lookup(doc + key->pos, key->len);
+    } else {
+        for (unsigned c = TJ_NAME_NONE + 1; c <= TJ_NAME_LAST_CLAIM; c++)
+            if (tj_json_str_eq(doc, key, tj_name_text[c], 3)) {
+                id = c;
+                break;
+            }
     }
-    for (int c = 0; c < C_COUNT; c++)
-        if (tj_json_str_eq(doc, key, claim_names[c], 3))
-            return c;
-    return C_COUNT;
+    key->reserved = (uint16_t)id;
+    key->flags |= TJ_JSON_F_NAMED;
+    return id;
 }
 
 /* Tape index of the last member named name[0..len) (json.loads keeps the last), or 0. */
@@ -91,10 +82,26 @@ static int str_in(const uint8_t *doc, const tj_json_entry *e, const tj_str *list
     return 0;
 }
 
-static tj_status check_aud(const tj_policy *pol, const uint8_t *doc, const tj_json_entry *tape,
+/* str_in for an iss or aud string value, recording which expected value it
+ * equals on the tape (TJ_JSON_F_EXPECTED), so that the binding can put that
+ * value's own str in the claims dict. */
+static int expected_in(const uint8_t *doc, tj_json_entry *e, const tj_str *list, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (tj_json_str_eq(doc, e, list[k].ptr, list[k].len)) {
+            if (k < UINT16_MAX) {
+                e->reserved = (uint16_t)k;
+                e->flags |= TJ_JSON_F_EXPECTED;
+            }
+            return 1;
+        }
+    return 0;
+}
+
+static tj_status check_aud(const tj_policy *pol, const uint8_t *doc, tj_json_entry *tape,
                            uint32_t at, int *detail)
 {
-    const tj_json_entry *aud = at ? &tape[at] : NULL;
+    tj_json_entry *aud = at ? &tape[at] : NULL;
     /* A float's truthiness depends on its value after rounding ("1e-400" is
      * 0.0, falsy): leave that to Python rather than imitate strtod here. */
     if (aud && aud->type == TJ_JSON_FLOAT)
@@ -112,10 +119,10 @@ static tj_status check_aud(const tj_policy *pol, const uint8_t *doc, const tj_js
             return TJ_ERR_AUD_STRICT_EXPECTED;
         if (aud->type != TJ_JSON_STRING)
             return TJ_ERR_AUD_STRICT_FORMAT;
-        return str_in(doc, aud, pol->audience, 1) ? TJ_OK : TJ_ERR_AUD_STRICT_MISMATCH;
+        return expected_in(doc, aud, pol->audience, 1) ? TJ_OK : TJ_ERR_AUD_STRICT_MISMATCH;
     }
     if (aud->type == TJ_JSON_STRING)
-        return str_in(doc, aud, pol->audience, pol->n_audience) ? TJ_OK : TJ_ERR_AUD_MISMATCH;
+        return expected_in(doc, aud, pol->audience, pol->n_audience) ? TJ_OK : TJ_ERR_AUD_MISMATCH;
     if (aud->type != TJ_JSON_ARRAY)
         return TJ_ERR_AUD_FORMAT;
     /* Every element must be a string before any match counts (PyJWT checks
@@ -131,7 +138,7 @@ static tj_status check_aud(const tj_policy *pol, const uint8_t *doc, const tj_js
     return TJ_ERR_AUD_MISMATCH;
 }
 
-tj_status tj_check_claims(const tj_policy *pol, const uint8_t *doc, const tj_json_entry *tape,
+tj_status tj_check_claims(const tj_policy *pol, const uint8_t *doc, tj_json_entry *tape,
                           uint32_t root, double now, int *detail)
 {
     unsigned f = pol->flags;
@@ -145,61 +152,61 @@ tj_status tj_check_claims(const tj_policy *pol, const uint8_t *doc, const tj_jso
         }
     }
 
-    uint32_t at[C_COUNT] = {0};
+    uint32_t at[TJ_NAME_LAST_CLAIM + 1] = {0};   /* by name id: tape index of the value, or 0 */
     uint32_t i = root + 1u;
     for (uint32_t m = 0; m < tape[root].len; m++) {
-        int c = claim_of(doc, &tape[i]);
-        if (c != C_COUNT)
-            at[c] = i + 1u;  /* the last occurrence wins, as in json.loads */
+        unsigned id = mark_name(doc, &tape[i]);
+        if (id != TJ_NAME_NONE && id <= TJ_NAME_LAST_CLAIM)
+            at[id] = i + 1u;  /* the last occurrence wins, as in json.loads */
         i = tj_json_skip(tape, i + 1u);
     }
 
     double t;
     time_kind k;
-    if (at[C_IAT] && (f & TJ_VERIFY_IAT)) {
-        k = time_value(doc, &tape[at[C_IAT]], &t);
+    if (at[TJ_NAME_IAT] && (f & TJ_VERIFY_IAT)) {
+        k = time_value(doc, &tape[at[TJ_NAME_IAT]], &t);
         if (k == T_DEFER) return TJ_DEFER_CLAIMS;
         if (k == T_TYPE) return TJ_ERR_IAT_TYPE;
         if (t > now + pol->leeway) return TJ_ERR_IAT_FUTURE;
     }
-    if (at[C_NBF] && (f & TJ_VERIFY_NBF)) {
-        k = time_value(doc, &tape[at[C_NBF]], &t);
+    if (at[TJ_NAME_NBF] && (f & TJ_VERIFY_NBF)) {
+        k = time_value(doc, &tape[at[TJ_NAME_NBF]], &t);
         if (k == T_DEFER) return TJ_DEFER_CLAIMS;
         if (k == T_TYPE) return TJ_ERR_NBF_TYPE;
         if (t > now + pol->leeway) return TJ_ERR_NBF_FUTURE;
     }
-    if (at[C_EXP] && (f & TJ_VERIFY_EXP)) {
-        k = time_value(doc, &tape[at[C_EXP]], &t);
+    if (at[TJ_NAME_EXP] && (f & TJ_VERIFY_EXP)) {
+        k = time_value(doc, &tape[at[TJ_NAME_EXP]], &t);
         if (k == T_DEFER) return TJ_DEFER_CLAIMS;
         if (k == T_TYPE) return TJ_ERR_EXP_TYPE;
         if (t <= now - pol->leeway) return TJ_ERR_EXPIRED;
     }
     if ((f & TJ_VERIFY_ISS) && (f & TJ_ISSUER_SET)) {
-        if (!at[C_ISS]) {
+        if (!at[TJ_NAME_ISS]) {
             *detail = TJ_CLAIM_ISS;
             return TJ_ERR_MISSING_CLAIM;
         }
-        const tj_json_entry *iss = &tape[at[C_ISS]];
+        tj_json_entry *iss = &tape[at[TJ_NAME_ISS]];
         if (iss->type != TJ_JSON_STRING)
             return TJ_ERR_ISS_TYPE;
         /* Whole-string equality only: "https://a.example" never matches
          * "https://a.example.evil" (CVE-2024-53861 was a partial match). */
-        if (!str_in(doc, iss, pol->issuers, pol->n_issuers))
+        if (!expected_in(doc, iss, pol->issuers, pol->n_issuers))
             return TJ_ERR_ISS_MISMATCH;
     }
     if (f & TJ_VERIFY_AUD) {
-        tj_status st = check_aud(pol, doc, tape, at[C_AUD], detail);
+        tj_status st = check_aud(pol, doc, tape, at[TJ_NAME_AUD], detail);
         if (st != TJ_OK)
             return st;
     }
-    if ((f & TJ_VERIFY_SUB) && at[C_SUB]) {
-        const tj_json_entry *sub = &tape[at[C_SUB]];
+    if ((f & TJ_VERIFY_SUB) && at[TJ_NAME_SUB]) {
+        const tj_json_entry *sub = &tape[at[TJ_NAME_SUB]];
         if (sub->type != TJ_JSON_STRING)
             return TJ_ERR_SUB_TYPE;
         if ((f & TJ_SUBJECT_SET) && !tj_json_str_eq(doc, sub, pol->subject.ptr, pol->subject.len))
             return TJ_ERR_SUB_MISMATCH;
     }
-    if ((f & TJ_VERIFY_JTI) && at[C_JTI] && tape[at[C_JTI]].type != TJ_JSON_STRING)
+    if ((f & TJ_VERIFY_JTI) && at[TJ_NAME_JTI] && tape[at[TJ_NAME_JTI]].type != TJ_JSON_STRING)
         return TJ_ERR_JTI_TYPE;
     return TJ_OK;
 }

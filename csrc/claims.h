@@ -16,8 +16,12 @@
 #include "jws.h"
 
 /* Check the claims of the payload object at tape index root. Sets *detail for
- * TJ_ERR_MISSING_CLAIM. Returns TJ_OK, TJ_DEFER_CLAIMS or the first failure. */
-tj_status tj_check_claims(const tj_policy *policy, const uint8_t *doc, const tj_json_entry *tape,
+ * TJ_ERR_MISSING_CLAIM. Returns TJ_OK, TJ_DEFER_CLAIMS or the first failure.
+ * Unless a required claim is missing, it first records every top-level
+ * member name's id on the tape (TJ_JSON_F_NAMED), and an iss or aud string
+ * found equal to an expected value is marked with its index
+ * (TJ_JSON_F_EXPECTED): the binding reads both when it builds the dict. */
+tj_status tj_check_claims(const tj_policy *policy, const uint8_t *doc, tj_json_entry *tape,
                           uint32_t root, double now, int *detail);
 
 /* Python truthiness of a JSON value (`not value`): null, false, "", [], {} and zero are falsy. */

@@ -45,12 +45,15 @@ typedef enum {
 /* entry flags */
 #define TJ_JSON_F_ESCAPED 0x01u  /* STRING: the raw text contains at least one backslash escape */
 #define TJ_JSON_F_ASCII   0x02u  /* STRING: every decoded character is below U+0080 */
+/* Set after parsing, by the claim checks (claims.c), never by the parser: */
+#define TJ_JSON_F_NAMED    0x04u /* member name: reserved holds its tj_name_id (names.h), 0 for none */
+#define TJ_JSON_F_EXPECTED 0x08u /* iss or aud string value: equal to expected value number reserved */
 
 typedef struct {
     uint8_t type;      /* tj_json_type */
     uint8_t flags;     /* TJ_JSON_F_* */
-    /* 0 as the parser writes it; the owner of a tape may annotate entries
-     * here (the binding marks well-known member names, see batch.h). */
+    /* 0 as the parser writes it. The claim checks annotate a payload's tape
+     * here: see TJ_JSON_F_NAMED and TJ_JSON_F_EXPECTED. */
     uint16_t reserved;
     /* STRING: length in bytes of the raw text between the quotes;
      * INT/FLOAT: length of the number's text;

@@ -82,10 +82,56 @@ def test_shared_values_are_exact_str_even_for_a_str_subclass_audience():
     b'{"iss":"https:\\/\\/issuer.example\\/","aud":"api:\\/\\/tape"}',   # escaped: equal text, new objects
     b'{"iss":"https://issuer.example/","aud":["api://tape","x"]}',       # aud as a list
     b'{"iss":"https://issuer.example/","aud":"api://tape","iss":"https://issuer.example/"}',  # duplicate: last wins
+    b'{"iss":"other","aud":"api://tape","iss":"https://issuer.example/"}',   # only the last iss is checked
+    b'{"\\u0069ss":"https://issuer.example/","a\\u0075d":"api://tape"}',   # escaped names
 ])
 def test_claims_equal_json_loads_whatever_is_shared(payload):
     v = turbojwt.Verifier(KEY, algorithms=["HS256"], issuer=ISSUER, audience=AUDIENCE)
     assert same(v.decode(token(payload)), json.loads(payload))
+
+
+def test_escaped_claim_names_are_the_shared_names():
+    # The claim checks decode an escaped name to find iss and aud; the dict
+    # gets the one shared str for the name and the configured value objects.
+    v = turbojwt.Verifier(KEY, algorithms=["HS256"], issuer=ISSUER, audience=AUDIENCE)
+    claims = v.decode(token(b'{"\\u0069ss":"https://issuer.example/","a\\u0075d":"api://tape"}'))
+    names = dict.fromkeys(_core._common_names_shared())
+    assert [k for k in claims] == ["iss", "aud"]
+    assert all(any(k is n for n in names) for k in claims)
+    assert claims["iss"] is v.issuer and claims["aud"] is v.audience
+
+
+@pytest.mark.parametrize("issuer", [["other", ISSUER], ("other", ISSUER), {"other", ISSUER}])
+def test_an_issuer_container_shares_the_member_that_matched(issuer):
+    v = turbojwt.Verifier(KEY, algorithms=["HS256"], issuer=issuer, options={"verify_aud": False})
+    claims = v.decode(token({"iss": ISSUER}))
+    member = next(i for i in issuer if i == ISSUER)
+    assert claims["iss"] is member
+
+
+@pytest.mark.parametrize("options", [{"verify_iss": False}, {"verify_signature": False}])
+def test_values_not_checked_are_equal_but_not_shared(options):
+    v = turbojwt.Verifier(KEY, algorithms=["HS256"], issuer=ISSUER, audience=AUDIENCE,
+                          options={**options, "verify_aud": False})
+    claims = v.decode(token({"iss": ISSUER, "aud": AUDIENCE}))
+    assert claims == {"iss": ISSUER, "aud": AUDIENCE}
+    assert claims["iss"] is not v.issuer
+
+
+@pytest.mark.parametrize("issuer, exp", [
+    (ISSUER, 4102444800.5),             # a float exp: the checks stop at it, after naming
+    ({ISSUER: 1}.keys(), 4102444800),   # a container only Python checks: no C claim checks
+])
+def test_batch_claims_left_to_python_equal_the_payloads(issuer, exp):
+    # Claims left to Python (TJ_DEFER_CLAIMS): the names come from the claim
+    # checks, the batch worker's hook, or the builder's own lookup.
+    v = turbojwt.Verifier(KEY, algorithms=["HS256"], issuer=issuer, options={"verify_aud": False})
+    payloads = [{"iss": ISSUER, "sub": f"u{i}", "exp": exp} for i in range(600)]
+    out = v.decode_many([token(p) for p in payloads], threads=2)
+    assert all(same(a, b) for a, b in zip(out, payloads)) and len(out) == len(payloads)
+    first_keys = list(out[0])
+    for claims in out:
+        assert all(a is b for a, b in zip(claims, first_keys))
 
 
 def test_a_caller_editing_its_claims_changes_nothing_shared():

@@ -170,12 +170,12 @@ cdef object _chunk_result(Verifier v, _Chunk c, Py_ssize_t i, bint light):
         if light:
             return (True, "ok")
         try:
-            return _tape_claims(res.payload, tape + res.payload_root, &v.known)
+            return _tape_claims(res.payload, tape + res.payload_root, &v.expected)
         except ValueError as exc:
             return DecodeError(f"Invalid payload string: {exc}")
     if res.status == TJ_DEFER_CLAIMS:
         try:
-            claims = _tape_claims(res.payload, tape + res.payload_root, &v.known)
+            claims = _tape_claims(res.payload, tape + res.payload_root, &v.expected)
             _validate_claims(claims, v.options, v.audience, v.issuer, v.subject, v.leeway, c.job.now)
         except (ValueError, PyJWTError) as exc:
             err = exc if isinstance(exc, PyJWTError) else DecodeError(f"Invalid payload string: {exc}")
@@ -295,9 +295,10 @@ cdef list _decode_many(Verifier v, tokens, threads, bint light):
             more = _fill_chunk(v, current, source)
         return out
     try:
-        # Name lookups move to the decoding threads: with workers, the thread
-        # that builds the dicts is the bottleneck.
-        current.job.after = tj_mark_common_names
+        # Name lookups stay on the decoding threads (the claim checks record
+        # them; the hook covers claims left to Python): with workers, the
+        # thread that builds the dicts is the bottleneck.
+        current.job.after = tj_mark_names
         tj_pool_submit(pool, &current.job)
         submitted = &current.job
         more = _fill_chunk(v, following, source)
@@ -306,7 +307,7 @@ cdef list _decode_many(Verifier v, tokens, threads, bint light):
                 tj_pool_finish(pool, submitted)
             submitted = NULL
             if more:
-                following.job.after = tj_mark_common_names
+                following.job.after = tj_mark_names
                 tj_pool_submit(pool, &following.job)
                 submitted = &following.job
             # The workers decode the following chunk while this thread builds

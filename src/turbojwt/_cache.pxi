@@ -87,7 +87,7 @@ cdef object _claims_from_cached(Verifier v, bytes payload, double now):
             &v.policy, doc, entries, 0, now, &res.detail)
         if res.status != TJ_OK and res.status != TJ_DEFER_CLAIMS:
             raise _exception_for(v, &res, entries)
-        claims = _tape_claims(doc, entries, &v.known)
+        claims = _tape_claims(doc, entries, &v.expected)
         if res.status == TJ_DEFER_CLAIMS:
             _validate_claims(claims, v.options, v.audience, v.issuer, v.subject, v.leeway, now)
         return claims

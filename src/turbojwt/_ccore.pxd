@@ -129,7 +129,7 @@ cdef extern from "json.h" nogil:
 
 
 cdef extern from "claims.h" nogil:
-    tj_status tj_check_claims(const tj_policy *policy, const uint8_t *doc, const tj_json_entry *tape,
+    tj_status tj_check_claims(const tj_policy *policy, const uint8_t *doc, tj_json_entry *tape,
                               uint32_t root, double now, int *detail)
 
 

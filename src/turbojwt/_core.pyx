@@ -202,15 +202,17 @@ cdef inline int _str_list(list src, tj_str *dst) except -1:
     return 0
 
 
-cdef list _utf8_strings(values):
-    """UTF-8 of the str items of values; other items can never equal a JSON string."""
+cdef list _utf8_strings(values, list sources):
+    """UTF-8 of the str items of values; other items can never equal a JSON
+    string. sources gets each item encoded, index for index with the result."""
     cdef list out = []
     for v in values:
         if isinstance(v, str):
             try:
                 out.append((<str>v).encode("utf-8"))
             except UnicodeEncodeError:
-                pass        # a lone surrogate: no valid token string equals it
+                continue    # a lone surrogate: no valid token string equals it
+            sources.append(v)
     return out
 
 
@@ -240,7 +242,7 @@ cdef class Verifier:
     cdef object _source_key        # the key object, for identity-keyed cache entries
     cdef object _cache             # _TokenCache, or None
     cdef list _keep                # bytes objects the C policy points into
-    cdef tj_known_strs known       # expected iss/aud values, shared into claims dicts
+    cdef tj_expected_objs expected # expected iss/aud str objects, shared into claims dicts
     cdef list _require
     cdef bint _python_claims
     cdef bint _release_gil
@@ -334,18 +336,18 @@ cdef class Verifier:
         self.audience = audience
         if audience is None:
             return
+        cdef list sources = []
         if isinstance(audience, str):
-            values = _utf8_strings([audience])
+            values = _utf8_strings([audience], sources)
             flags[0] |= TJ_AUDIENCE_SET | TJ_AUDIENCE_IS_STR
         elif isinstance(audience, _Iterable):
             # Materialize once: an iterator would be consumed by the first token.
             self.audience = list(audience)
-            values = _utf8_strings(self.audience)
+            values = _utf8_strings(self.audience, sources)
             flags[0] |= TJ_AUDIENCE_SET
         else:
             raise TypeError("audience must be a string, iterable or None")
-        for value in ([audience] if isinstance(audience, str) else self.audience):
-            _known_add(&self.known, self._keep, value)
+        _expected_set(self.expected.aud, self._keep, sources)
         self.c_audience = <tj_str *>malloc(sizeof(tj_str) * (len(values) + 1))
         if self.c_audience == NULL:
             raise MemoryError()
@@ -359,17 +361,17 @@ cdef class Verifier:
         self.issuer = issuer
         if issuer is None:
             return
+        cdef list sources = []
         if isinstance(issuer, str):
-            values = _utf8_strings([issuer])
+            values = _utf8_strings([issuer], sources)
         elif isinstance(issuer, (list, tuple, set, frozenset)):
-            values = _utf8_strings(issuer)
+            values = _utf8_strings(issuer, sources)
         else:
             # Any other container: PyJWT's `iss in issuer` semantics, in Python.
             self._python_claims = True
             return
         flags[0] |= TJ_ISSUER_SET
-        for value in ([issuer] if isinstance(issuer, str) else issuer):
-            _known_add(&self.known, self._keep, value)
+        _expected_set(self.expected.iss, self._keep, sources)
         self.c_issuers = <tj_str *>malloc(sizeof(tj_str) * (len(values) + 1))
         if self.c_issuers == NULL:
             raise MemoryError()
@@ -679,7 +681,7 @@ cdef object _run(Verifier v, object jwt, object detached, int mode):
 
         if res.status == TJ_OK and mode == MODE_CLAIMS:
             try:
-                claims = _tape_claims(res.payload, ws.tape + res.payload_root, &v.known)
+                claims = _tape_claims(res.payload, ws.tape + res.payload_root, &v.expected)
             except ValueError as exc:
                 raise DecodeError(f"Invalid payload string: {exc}") from None
             if v._cache is not None and detached is None:
@@ -702,7 +704,7 @@ cdef object _run(Verifier v, object jwt, object detached, int mode):
                 "signature": PyBytes_FromStringAndSize(<const char *>res.signature, res.signature_len),
             }
         try:
-            claims = _tape_claims(res.payload, ws.tape + res.payload_root, &v.known)
+            claims = _tape_claims(res.payload, ws.tape + res.payload_root, &v.expected)
         except ValueError as exc:
             raise DecodeError(f"Invalid payload string: {exc}") from None
         if res.status == TJ_DEFER_CLAIMS:
@@ -757,7 +759,7 @@ cdef object _run_hmac_claims(Verifier v, object jwt):
         return _run(v, jwt, None, MODE_CLAIMS)     # claims Python must check: decoded again there
     if res.status != TJ_OK:
         raise _exception_for(v, &res, ws.tape)
-    claims = tj_py_claims_ref(res.payload, ws.tape + res.payload_root, &v.known)
+    claims = tj_py_claims_ref(res.payload, ws.tape + res.payload_root, &v.expected)
     if claims == NULL:
         # Rare (an integer past Python's digit limit, no memory): build it
         # again where the error becomes the DecodeError _run would raise.

@@ -18,6 +18,7 @@ from cpython.ref cimport PyObject, Py_INCREF, Py_DECREF
 from cpython.exc cimport PyErr_Clear
 from libc.stdint cimport uint64_t
 from libc.string cimport memcpy, memset
+from sys import intern as _intern
 
 
 # Also used by the other .pxi files (declared once, here).
@@ -31,77 +32,20 @@ cdef extern from "Python.h":
 cdef extern from *:
     """
     #include <string.h>
-    #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    #define TJ_LITTLE_ENDIAN 0
-    #else
-    #define TJ_LITTLE_ENDIAN 1
-    #endif
+    #include "names.h"
 
-    /* The n bytes at s (1 <= n <= 8) as a little-endian word, read with
-     * fixed-size loads only: copying n bytes into a stack word and reading it
-     * back stalls the CPU on store-to-load forwarding, once per claim name.
-     * Three-letter names (most registered claims) take constant shifts. */
-    static inline uint64_t tj_name_word(const uint8_t *s, uint32_t n) {
-        if (n == 3)
-            return (uint64_t)s[0] | ((uint64_t)s[1] << 8) | ((uint64_t)s[2] << 16);
-        if (n >= 4) {
-            uint32_t lo, hi;
-            memcpy(&lo, s, 4);
-            memcpy(&hi, s + n - 4, 4);
-    #if !TJ_LITTLE_ENDIAN
-            lo = __builtin_bswap32(lo);
-            hi = __builtin_bswap32(hi);
-    #endif
-            /* The loads overlap when n < 8; shared bytes are equal, so OR is exact. */
-            return (uint64_t)lo | ((uint64_t)hi << (8 * (n - 4)));
-        }
-        return (uint64_t)s[0] | ((uint64_t)s[n - 1] << (8 * (n - 1)));
-    }
+    /* One shared str per common member name (names.h), by id; set at import. */
+    static PyObject *tj_name_obj[TJ_NAME_COUNT];
 
-    /* Common names: each packed into a 64-bit word and placed in a 64-slot
-     * table by a multiplicative hash of that word, so matching a name costs
-     * one load, one multiply and one compare. The multiplier is chosen at
-     * import (by _init_common_names) so that no two names share a slot. */
+    /* The str objects a Verifier expects as iss and aud, index for index with
+     * its policy's issuers and audience (NULL where one is not an exact str,
+     * and past the first TJ_EXPECTED_MAX): a value the claim checks found
+     * equal to expected value k (TJ_JSON_F_EXPECTED) becomes that str. */
+    #define TJ_EXPECTED_MAX 8
     typedef struct {
-        uint64_t word;      /* the name's bytes, little-endian */
-        uint32_t len;       /* 0: an empty slot */
-        PyObject *obj;      /* borrowed from _COMMON_NAMES, alive as long as the module */
-    } tj_name_slot;
-    static tj_name_slot tj_name_slots[64];
-    static uint64_t tj_name_mult;
-
-    static inline uint32_t tj_name_slot_of(uint64_t w, uint32_t n) {
-        return (uint32_t)(((w ^ n) * tj_name_mult) >> 58);
-    }
-
-    /* The slot + 1 of a common, unescaped name, or 0. */
-    static inline uint32_t tj_common_slot(const uint8_t *s, uint32_t n) {
-        if (n == 0 || n > 8)
-            return 0;
-        uint64_t w = tj_name_word(s, n);
-        uint32_t i = tj_name_slot_of(w, n);
-        return (tj_name_slots[i].word == w && tj_name_slots[i].len == n) ? i + 1u : 0;
-    }
-
-    /* The shared str (borrowed) for a common, unescaped name, or NULL. */
-    static inline PyObject *tj_common_name(const uint8_t *s, uint32_t n) {
-        uint32_t slot = tj_common_slot(s, n);
-        return slot ? tj_name_slots[slot - 1u].obj : NULL;
-    }
-
-    /* Values a Verifier expects (its issuers and audiences): a token's `iss`
-     * or `aud` equal to one of them gets the configured str object itself. */
-    #define TJ_KNOWN_MAX 8
-    typedef struct {
-        const char *utf8;
-        size_t len;
-        PyObject *obj;      /* borrowed: the Verifier keeps it alive */
-    } tj_known_str;
-    typedef struct {
-        int n;
-        tj_known_str items[TJ_KNOWN_MAX];
-    } tj_known_strs;
-    static PyObject *tj_name_iss, *tj_name_aud;   /* the shared "iss" and "aud" */
+        PyObject *iss[TJ_EXPECTED_MAX];     /* borrowed: the Verifier keeps them alive */
+        PyObject *aud[TJ_EXPECTED_MAX];
+    } tj_expected_objs;
 
     /* A string with escapes, decoded (apart, so its buffer stays off the fast path). */
     static PyObject *tj_py_escaped(const uint8_t *doc, const tj_json_entry *e) {
@@ -131,11 +75,13 @@ cdef extern from *:
         return PyUnicode_DecodeUTF8((const char *)doc + e->pos, e->len, NULL);
     }
 
-    /* Mark each top-level member name of a payload that is a common name
-     * with its slot + 1 in the entry's reserved field. Pure C on a tape that
-     * only the calling thread owns: batch workers run it right after decoding
-     * a token, so the thread that builds the dicts later need not hash names. */
-    static void tj_mark_common_names(tj_workspace *ws, const tj_decoded *res) {
+    /* A batch worker's hook, after each token it decoded: record the payload's
+     * member names where the claim checks did not (they return TJ_OK only
+     * after recording them all; claims left to Python skip them), so that the
+     * thread that builds the dicts later need not look names up. */
+    static void tj_mark_names(tj_workspace *ws, const tj_decoded *res) {
+        if (res->status != TJ_DEFER_CLAIMS)
+            return;
         tj_json_entry *tape = ws->tape + res->payload_root;
         const uint8_t *doc = res->payload;
         if (tape[0].type != TJ_JSON_OBJECT)
@@ -143,25 +89,19 @@ cdef extern from *:
         uint32_t i = 1;
         for (uint32_t k = 0; k < tape[0].len; k++) {
             tj_json_entry *key = &tape[i];
-            if (!(key->flags & TJ_JSON_F_ESCAPED))
-                key->reserved = (uint16_t)tj_common_slot(doc + key->pos, key->len);
+            key->reserved = (uint16_t)tj_json_name_id(doc, key);
+            key->flags |= TJ_JSON_F_NAMED;
             i = tj_json_skip(tape, i + 1u);
         }
     }
 
     /* An object member's name: the shared str for a common one. */
     static inline __attribute__((always_inline)) PyObject *tj_py_key(const uint8_t *doc, const tj_json_entry *e) {
-        if (e->reserved) {      /* marked by tj_mark_common_names */
-            PyObject *name = tj_name_slots[e->reserved - 1u].obj;
+        unsigned id = tj_json_name_id(doc, e);
+        if (id != TJ_NAME_NONE) {
+            PyObject *name = tj_name_obj[id];
             Py_INCREF(name);
             return name;
-        }
-        if (!(e->flags & TJ_JSON_F_ESCAPED)) {
-            PyObject *name = tj_common_name(doc + e->pos, e->len);
-            if (name != NULL) {
-                Py_INCREF(name);
-                return name;
-            }
         }
         return tj_py_string(doc, e);
     }
@@ -239,30 +179,32 @@ cdef extern from *:
         }
     }
 
-    /* The configured str equal to the STRING entry e, or NULL (borrowed). */
-    static inline PyObject *tj_known_value(const tj_known_strs *known, const uint8_t *doc,
-                                           const tj_json_entry *e) {
-        if (e->type != TJ_JSON_STRING || (e->flags & TJ_JSON_F_ESCAPED))
+    /* The expected str that the claim checks found the value e equal to,
+     * for the member name id, or NULL (borrowed). */
+    static inline PyObject *tj_expected_value(const tj_expected_objs *expected, unsigned id,
+                                              const tj_json_entry *e) {
+        if (!(e->flags & TJ_JSON_F_EXPECTED) || e->reserved >= TJ_EXPECTED_MAX)
             return NULL;
-        for (int k = 0; k < known->n; k++)
-            if (known->items[k].len == e->len && memcmp(known->items[k].utf8, doc + e->pos, e->len) == 0)
-                return known->items[k].obj;
-        return NULL;
+        if (id == TJ_NAME_ISS)
+            return expected->iss[e->reserved];
+        return id == TJ_NAME_AUD ? expected->aud[e->reserved] : NULL;
     }
 
     /* A payload's claims: tj_py_value, except that an `iss` or `aud` equal to
-     * a configured value is that value's str object. */
-    static PyObject *tj_py_claims(const uint8_t *doc, const tj_json_entry *tape, const tj_known_strs *known) {
+     * an expected value is that value's str object. */
+    static PyObject *tj_py_claims(const uint8_t *doc, const tj_json_entry *tape,
+                                  const tj_expected_objs *expected) {
         uint32_t i = 0;
-        if (known->n == 0 || tape[0].type != TJ_JSON_OBJECT)
+        if (tape[0].type != TJ_JSON_OBJECT)
             return tj_py_value(doc, tape, &i);
         PyObject *d = _PyDict_NewPresized(tape[0].len);
         if (d == NULL)
             return NULL;
         i = 1;
         for (uint32_t k = 0; k < tape[0].len; k++) {
+            unsigned id = tj_json_name_id(doc, &tape[i]);
             PyObject *key = tj_py_key(doc, &tape[i++]);
-            PyObject *same = (key == tj_name_iss || key == tj_name_aud) ? tj_known_value(known, doc, &tape[i]) : NULL;
+            PyObject *same = id == TJ_NAME_ISS || id == TJ_NAME_AUD ? tj_expected_value(expected, id, &tape[i]) : NULL;
             int rc;
             if (same != NULL) {
                 i++;
@@ -279,109 +221,61 @@ cdef extern from *:
         return d;
     }
     """
-    ctypedef struct tj_name_slot:
-        uint64_t word
-        uint32_t len
-        PyObject *obj
-    tj_name_slot tj_name_slots[64]
-    uint64_t tj_name_mult
-    uint32_t tj_name_slot_of(uint64_t w, uint32_t n) noexcept
-    PyObject *tj_common_name(const uint8_t *s, uint32_t n) noexcept
-    int TJ_KNOWN_MAX
-    ctypedef struct tj_known_str:
-        const char *utf8
-        size_t len
-        PyObject *obj
-    ctypedef struct tj_known_strs:
-        int n
-        tj_known_str items[8]
-    PyObject *tj_name_iss
-    PyObject *tj_name_aud
+    int TJ_NAME_COUNT
+    const char *tj_name_text[]
+    PyObject *tj_name_obj[]
+    unsigned tj_name_lookup(const uint8_t *s, uint32_t n) noexcept
+    int TJ_EXPECTED_MAX
+    ctypedef struct tj_expected_objs:
+        PyObject *iss[8]
+        PyObject *aud[8]
     object tj_py_string(const uint8_t *doc, const tj_json_entry *e)
     object tj_py_key(const uint8_t *doc, const tj_json_entry *e)
     object tj_py_value(const uint8_t *doc, const tj_json_entry *tape, uint32_t *i)
-    object tj_py_claims(const uint8_t *doc, const tj_json_entry *tape, const tj_known_strs *known)
+    object tj_py_claims(const uint8_t *doc, const tj_json_entry *tape, const tj_expected_objs *expected)
     # The same, as a new reference or NULL with the exception set: for a caller
     # on the hot path that would rather not set up a try block.
     PyObject *tj_py_claims_ref "tj_py_claims"(const uint8_t *doc, const tj_json_entry *tape,
-                                              const tj_known_strs *known)
-    void tj_mark_common_names(tj_workspace *ws, const tj_decoded *res) noexcept nogil
+                                              const tj_expected_objs *expected)
+    void tj_mark_names(tj_workspace *ws, const tj_decoded *res) noexcept nogil
 
 
-# Claim and header names that nearly every token carries: one shared str
-# object each, instead of a new one per token.
-cdef tuple _COMMON_NAMES = (
-    "iss", "sub", "aud", "exp", "nbf", "iat", "jti", "alg", "typ", "kid", "cty",
-    "name", "scope", "email", "azp", "roles", "sid", "nonce", "crit", "b64",
-)
-
-
-cdef bint _fill_name_slots(uint64_t mult):
-    """Place every common name with this multiplier; False on any collision."""
-    global tj_name_mult
-    cdef uint32_t slot
-    cdef uint64_t w
-    cdef bytes b
-    tj_name_mult = mult
-    memset(tj_name_slots, 0, sizeof(tj_name_slots))
-    for name in _COMMON_NAMES:
-        b = (<str>name).encode()
-        w = int.from_bytes(b, "little")
-        slot = tj_name_slot_of(w, <uint32_t>len(b))
-        if tj_name_slots[slot].len != 0:
-            return False
-        tj_name_slots[slot].word = w
-        tj_name_slots[slot].len = <uint32_t>len(b)
-        tj_name_slots[slot].obj = <PyObject *>name
-    return True
+# Claim and header names that nearly every token carries (csrc/names.h): one
+# shared, interned str object each, by name id, instead of a new one per token.
+cdef tuple _COMMON_NAMES = tuple(_intern(tj_name_text[i].decode("ascii")) for i in range(TJ_NAME_COUNT))
 
 
 cdef int _init_common_names() except -1:
-    # A name that lost a slot collision would silently cost a new str and a
-    # hash per token, so the multiplier is searched until there is none.
-    global tj_name_iss, tj_name_aud
-    cdef uint64_t mult = <uint64_t>0x9E3779B97F4A7C15
-    cdef int tries
-    assert all(0 < len((<str>name).encode()) <= 8 for name in _COMMON_NAMES)
-    assert _COMMON_NAMES[0] == "iss" and _COMMON_NAMES[2] == "aud"
-    tj_name_iss = <PyObject *>_COMMON_NAMES[0]
-    tj_name_aud = <PyObject *>_COMMON_NAMES[2]
-    for tries in range(100000):
-        if _fill_name_slots(mult):
-            return 0
-        mult += <uint64_t>0x2545F4914F6CDD1E      # odd + even: stays odd
-    raise AssertionError("no collision-free slot table for the common names")
+    cdef int i
+    for i in range(1, TJ_NAME_COUNT):
+        tj_name_obj[i] = <PyObject *>_COMMON_NAMES[i]
+    return 0
 
 
 _init_common_names()
 
 
 def _common_names_shared():
-    """The common names that decode to the one shared str (a test checks it is all of them)."""
+    """The common names that decode to their one shared str (a test checks it is all of them)."""
     cdef bytes b
+    cdef unsigned id
     shared = []
-    for name in _COMMON_NAMES:
+    for name in _COMMON_NAMES[1:]:
         b = (<str>name).encode()
-        if tj_common_name(<const uint8_t *>PyBytes_AS_STRING(b), <uint32_t>len(b)) == <PyObject *>name:
+        id = tj_name_lookup(<const uint8_t *>PyBytes_AS_STRING(b), <uint32_t>len(b))
+        if id != 0 and tj_name_obj[id] == <PyObject *>name:
             shared.append(name)
     return shared
 
 
-cdef void _known_add(tj_known_strs *known, list keep, object value):
-    """Add value (an exact str) to known; keep holds the references known borrows."""
-    cdef bytes b
-    if type(value) is not str or known.n >= TJ_KNOWN_MAX:
-        return
-    try:
-        b = (<str>value).encode("utf-8")
-    except UnicodeEncodeError:
-        return          # a lone surrogate: no token string equals it
-    keep.append(value)
-    keep.append(b)
-    known.items[known.n].utf8 = PyBytes_AS_STRING(b)
-    known.items[known.n].len = <size_t>len(b)
-    known.items[known.n].obj = <PyObject *>value
-    known.n += 1
+cdef void _expected_set(PyObject **slots, list keep, list values):
+    """slots[k] = values[k] where that is an exact str (a subclass must not
+    reach a claims dict), for the first TJ_EXPECTED_MAX; keep holds the
+    references slots borrow."""
+    for k, value in enumerate(values[:TJ_EXPECTED_MAX]):
+        if type(value) is str:
+            keep.append(value)
+            slots[k] = <PyObject *>value
 
 
 cdef inline object _tape_string(const uint8_t *doc, const tj_json_entry *e, bint is_key):
@@ -395,9 +289,11 @@ cdef inline object _tape_object(const uint8_t *doc, const tj_json_entry *tape):
     return tj_py_value(doc, tape, &i)
 
 
-cdef inline object _tape_claims(const uint8_t *doc, const tj_json_entry *tape, const tj_known_strs *known):
-    """_tape_object for a payload, sharing the configured str for an expected
-    `iss` or `aud`: a gateway's valid tokens all carry those values, str is
-    immutable, and the configured values never change after the Verifier is
-    built, so nothing is shared that a caller could change, from any thread."""
-    return tj_py_claims(doc, tape, known)
+cdef inline object _tape_claims(const uint8_t *doc, const tj_json_entry *tape,
+                                const tj_expected_objs *expected):
+    """_tape_object for a payload, sharing the configured str for an `iss` or
+    `aud` the claim checks found equal to it: a gateway's valid tokens all
+    carry those values, str is immutable, and the configured values never
+    change after the Verifier is built, so nothing is shared that a caller
+    could change, from any thread."""
+    return tj_py_claims(doc, tape, expected)
