@@ -94,3 +94,25 @@ def test_render_draws_the_charts(smoke):
     for name in ("benchmarks.png", "benchmarks-sweep.png"):
         assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
     assert "![" in (out / "benchmarks.md").read_text()
+
+
+def test_hs256_breakdown_smoke_run():
+    # The parts of an HS256 decode (raw HMAC, C core, claims dict) and the whole, each printed once.
+    stdout = run("hs256_breakdown.py", "--rounds", "1", "--n", "200").stdout
+    rows = [line for line in stdout.splitlines() if line.startswith("| ")]
+    for part in ("raw HMAC-SHA256 verify", "C core: tj_decode alone", "claims dict: build and free",
+                 "Verifier.decode (from Python)", "rest: Python call and glue"):
+        assert sum(line.startswith(f"| {part}") for line in rows) == 1, (part, stdout)
+    assert "Verifier.decode / raw HMAC:" in stdout, stdout
+
+
+def test_bench_build_claims_refuses_a_token_that_does_not_verify():
+    import turbojwt
+    from turbojwt import _core
+
+    v = turbojwt.Verifier(b"k" * 32, algorithms=["HS256"], options={"verify_aud": False})
+    good = turbojwt.encode({"sub": "x"}, b"k" * 32, algorithm="HS256")
+    assert _core.bench_build_claims(v, good.encode(), 10) >= 0.0
+    bad = turbojwt.encode({"sub": "x"}, b"j" * 32, algorithm="HS256")
+    with pytest.raises(turbojwt.PyJWTError, match="did not verify"):
+        _core.bench_build_claims(v, bad.encode(), 10)
