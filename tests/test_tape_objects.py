@@ -188,3 +188,19 @@ def test_a_number_past_pythons_digit_limit_is_a_decode_error(limit):
     finally:
         if limit is not None:
             sys.set_int_max_str_digits(old)
+
+
+def test_a_verifier_cannot_be_initialized_again():
+    # Its C policy points into objects __init__ keeps (the expected iss/aud
+    # strs among them); a second __init__ would drop them under that policy.
+    v = turbojwt.Verifier(KEY, algorithms=["HS256"], issuer=ISSUER, options={"verify_aud": False})
+    with pytest.raises(TypeError, match="initialized once"):
+        v.__init__(KEY, algorithms=["HS256"], issuer=["other"])
+    claims = v.decode(token({"iss": ISSUER}))
+    assert claims["iss"] is v.issuer
+
+
+def test_an_uninitialized_verifier_refuses_every_token():
+    v = turbojwt.Verifier.__new__(turbojwt.Verifier)
+    with pytest.raises(turbojwt.DecodeError):
+        v.decode(token({"iss": ISSUER}))

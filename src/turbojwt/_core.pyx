@@ -227,6 +227,8 @@ cdef class Verifier:
     PyJWK, or a key set (PyJWKSet or a JWKS dict), from which the token's
     ``kid`` picks the key. ``decode(token)`` then verifies a
     token and returns its claims; it is safe to call from many threads at once.
+    The configuration is fixed once built (calling ``__init__`` again raises
+    TypeError).
     """
     cdef tj_policy policy
     cdef tj_allowed_alg *c_algs
@@ -247,6 +249,7 @@ cdef class Verifier:
     cdef bint _python_claims
     cdef bint _release_gil
     cdef bint _any_weak
+    cdef bint _initialized
     cdef readonly dict options
     cdef readonly object audience
     cdef readonly object issuer
@@ -274,9 +277,16 @@ cdef class Verifier:
 
     def __init__(self, key=None, algorithms=None, *, options=None, audience=None, issuer=None,
                  subject=None, leeway=0, max_token_length=None, cache=0):
-        cdef dict merged = merge_options(options)
+        cdef dict merged
         cdef unsigned flags = 0
-        cdef bint verify_sig = bool(merged["verify_signature"])
+        cdef bint verify_sig
+        # The C policy points into objects this call keeps; a second call would
+        # drop them under a policy that other threads may be reading.
+        if self._initialized:
+            raise TypeError("a Verifier is initialized once: build a new one instead")
+        self._initialized = True
+        merged = merge_options(options)
+        verify_sig = bool(merged["verify_signature"])
         self.options = merged
         self._keep = []
         self._python_claims = False
