@@ -74,17 +74,9 @@ static time_kind time_value(const uint8_t *doc, const tj_json_entry *e, double *
     }
 }
 
-static int str_in(const uint8_t *doc, const tj_json_entry *e, const tj_str *list, size_t n)
-{
-    for (size_t k = 0; k < n; k++)
-        if (tj_json_str_eq(doc, e, list[k].ptr, list[k].len))
-            return 1;
-    return 0;
-}
-
-/* str_in for an iss or aud string value, recording which expected value it
- * equals on the tape (TJ_JSON_F_EXPECTED), so that the binding can put that
- * value's own str in the claims dict. */
+/* Whether an iss or aud string value is one of the n expected values,
+ * recording which one on the tape (TJ_JSON_F_EXPECTED), so that the binding
+ * can put that value's own str in the claims dict. */
 static int expected_in(const uint8_t *doc, tj_json_entry *e, const tj_str *list, size_t n)
 {
     for (size_t k = 0; k < n; k++)
@@ -133,7 +125,7 @@ static tj_status check_aud(const tj_policy *pol, const uint8_t *doc, tj_json_ent
             return TJ_ERR_AUD_FORMAT;
     i = at + 1u;
     for (uint32_t n = 0; n < aud->len; n++, i++)
-        if (str_in(doc, &tape[i], pol->audience, pol->n_audience))
+        if (expected_in(doc, &tape[i], pol->audience, pol->n_audience))
             return TJ_OK;
     return TJ_ERR_AUD_MISMATCH;
 }

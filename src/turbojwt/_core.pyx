@@ -624,6 +624,22 @@ cdef inline int _token_bytes(object jwt, const uint8_t **p, Py_ssize_t *n) excep
     return 0
 
 
+cdef inline bint _stack_workspace(tj_workspace *ws, uint8_t *buf, tj_json_entry *tape, size_t token_len,
+                                  size_t detached_len, bint has_detached) noexcept:
+    """Point ws at a caller's stack buffers (STACK_BUF bytes, STACK_TAPE entries)
+    when a token of token_len bytes, with its detached payload, fits them."""
+    cdef size_t need_buf
+    cdef uint32_t need_tape
+    tj_workspace_need(token_len, detached_len, has_detached, &need_buf, &need_tape)
+    if need_buf > STACK_BUF or need_tape > STACK_TAPE:
+        return False
+    ws.buf = buf
+    ws.buf_cap = STACK_BUF
+    ws.tape = tape
+    ws.tape_cap = STACK_TAPE
+    return True
+
+
 cdef object _run(Verifier v, object jwt, object detached, int mode):
     cdef const uint8_t *tok = NULL
     cdef const uint8_t *det = NULL
@@ -655,16 +671,11 @@ cdef object _run(Verifier v, object jwt, object detached, int mode):
             (v.policy.flags & TJ_VERIFY_SIGNATURE) | TJ_SKIP_PAYLOAD)
         pol = &header_policy
 
-    tj_workspace_need(<size_t>n, <size_t>dn, det != NULL, &need_buf, &need_tape)
-    if need_buf <= STACK_BUF and need_tape <= STACK_TAPE:
-        ws.buf = stack_buf
-        ws.buf_cap = STACK_BUF
-        ws.tape = stack_tape
-        ws.tape_cap = STACK_TAPE
-    else:
+    if not _stack_workspace(&ws, stack_buf, stack_tape, <size_t>n, <size_t>dn, det != NULL):
         # Bounded by max_token_length, checked above: the token's size, not
         # its content, sizes this block.
         heap = True
+        tj_workspace_need(<size_t>n, <size_t>dn, det != NULL, &need_buf, &need_tape)
         ws.buf = <uint8_t *>malloc(need_buf)
         ws.tape = <tj_json_entry *>malloc(need_tape * sizeof(tj_json_entry))
         if ws.buf == NULL or ws.tape == NULL:
@@ -753,17 +764,10 @@ cdef object _run_hmac_claims(Verifier v, object jwt):
     cdef tj_json_entry stack_tape[STACK_TAPE]
     cdef tj_workspace ws
     cdef tj_decoded res
-    cdef size_t need_buf
-    cdef uint32_t need_tape
     cdef PyObject *claims
     _token_bytes(jwt, &tok, &n)
-    tj_workspace_need(<size_t>n, 0, 0, &need_buf, &need_tape)
-    if <size_t>n > <size_t>v.max_token_length or need_buf > STACK_BUF or need_tape > STACK_TAPE:
+    if <size_t>n > <size_t>v.max_token_length or not _stack_workspace(&ws, stack_buf, stack_tape, <size_t>n, 0, False):
         return _run(v, jwt, None, MODE_CLAIMS)
-    ws.buf = stack_buf
-    ws.buf_cap = STACK_BUF
-    ws.tape = stack_tape
-    ws.tape_cap = STACK_TAPE
     tj_decode(&v.policy, tok, <size_t>n, NULL, 0, tj_now(), &ws, &res)
     if res.status == TJ_DEFER_CLAIMS:
         return _run(v, jwt, None, MODE_CLAIMS)     # claims Python must check: decoded again there
@@ -987,6 +991,11 @@ def decode(jwt, key="", algorithms=None, options=None, verify=None, detached_pay
 from posix.time cimport clock_gettime, timespec, CLOCK_MONOTONIC
 
 
+cdef inline double _elapsed(const timespec *start, const timespec *end) noexcept:
+    """Seconds from start to end."""
+    return (end.tv_sec - start.tv_sec) + (end.tv_nsec - start.tv_nsec) * 1e-9
+
+
 cdef tj_sha _hmac_sha_of(str alg) except *:
     if alg == "HS256":
         return TJ_SHA256
@@ -1056,7 +1065,7 @@ def bench_raw_hmac(bytes key, str alg, bytes msg, Py_ssize_t iterations):
     tj_hmac_free(h)
     if failures:
         raise PyJWTError("raw HMAC verification failed in the benchmark loop")
-    return (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) * 1e-9
+    return _elapsed(&a, &b)
 
 
 def bench_core_decode(Verifier verifier, bytes token, Py_ssize_t iterations):
@@ -1071,18 +1080,11 @@ def bench_core_decode(Verifier verifier, bytes token, Py_ssize_t iterations):
     cdef tj_decoded res
     cdef const uint8_t *tok = <const uint8_t *>PyBytes_AS_STRING(token)
     cdef size_t n = <size_t>PyBytes_GET_SIZE(token)
-    cdef size_t need_buf
-    cdef uint32_t need_tape
     cdef timespec a, b
     cdef Py_ssize_t i
     cdef int failures = 0
-    tj_workspace_need(n, 0, 0, &need_buf, &need_tape)
-    if need_buf > STACK_BUF or need_tape > STACK_TAPE:
+    if not _stack_workspace(&ws, stack_buf, stack_tape, n, 0, False):
         raise ValueError("token too large for the benchmark's stack workspace")
-    ws.buf = stack_buf
-    ws.buf_cap = STACK_BUF
-    ws.tape = stack_tape
-    ws.tape_cap = STACK_TAPE
     with nogil:
         clock_gettime(CLOCK_MONOTONIC, &a)
         for i in range(iterations):
@@ -1091,7 +1093,7 @@ def bench_core_decode(Verifier verifier, bytes token, Py_ssize_t iterations):
         clock_gettime(CLOCK_MONOTONIC, &b)
     if failures:
         raise PyJWTError(f"the token did not verify in the benchmark loop: {tj_status_message(res.status).decode()}")
-    return (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) * 1e-9
+    return _elapsed(&a, &b)
 
 
 def bench_build_claims(Verifier verifier, bytes token, Py_ssize_t iterations):
@@ -1107,18 +1109,11 @@ def bench_build_claims(Verifier verifier, bytes token, Py_ssize_t iterations):
     cdef tj_decoded res
     cdef const uint8_t *tok = <const uint8_t *>PyBytes_AS_STRING(token)
     cdef size_t n = <size_t>PyBytes_GET_SIZE(token)
-    cdef size_t need_buf
-    cdef uint32_t need_tape
     cdef timespec a, b
     cdef Py_ssize_t i
     cdef PyObject *claims
-    tj_workspace_need(n, 0, 0, &need_buf, &need_tape)
-    if need_buf > STACK_BUF or need_tape > STACK_TAPE:
+    if not _stack_workspace(&ws, stack_buf, stack_tape, n, 0, False):
         raise ValueError("token too large for the benchmark's stack workspace")
-    ws.buf = stack_buf
-    ws.buf_cap = STACK_BUF
-    ws.tape = stack_tape
-    ws.tape_cap = STACK_TAPE
     tj_decode(&verifier.policy, tok, n, NULL, 0, tj_now(), &ws, &res)
     if res.status != TJ_OK:
         raise PyJWTError(f"the token did not verify: {tj_status_message(res.status).decode()}")
@@ -1129,7 +1124,7 @@ def bench_build_claims(Verifier verifier, bytes token, Py_ssize_t iterations):
             raise PyJWTError("the claims dict could not be built")
         Py_XDECREF(claims)
     clock_gettime(CLOCK_MONOTONIC, &b)
-    return (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) * 1e-9
+    return _elapsed(&a, &b)
 
 
 def bench_raw_verify(PreparedKey key, str alg, bytes msg, bytes sig, Py_ssize_t iterations):
@@ -1156,7 +1151,7 @@ def bench_raw_verify(PreparedKey key, str alg, bytes msg, bytes sig, Py_ssize_t 
         clock_gettime(CLOCK_MONOTONIC, &t1)
     if st != TJ_OK:
         raise PyJWTError(f"raw verification failed in the benchmark loop: {tj_status_message(st).decode()}")
-    return (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9
+    return _elapsed(&t0, &t1)
 
 
 def b64url_decode(bytes data):
@@ -1222,4 +1217,4 @@ def bench_raw_sign(PreparedKey key, str alg, bytes msg, Py_ssize_t iterations):
     free(sig)
     if st != TJ_OK:
         raise PyJWTError(f"raw signing failed in the benchmark loop: {tj_status_message(st).decode()}")
-    return (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9
+    return _elapsed(&t0, &t1)

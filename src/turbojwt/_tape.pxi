@@ -95,15 +95,21 @@ cdef extern from *:
         }
     }
 
-    /* An object member's name: the shared str for a common one. */
-    static inline __attribute__((always_inline)) PyObject *tj_py_key(const uint8_t *doc, const tj_json_entry *e) {
-        unsigned id = tj_json_name_id(doc, e);
+    /* The str of a member name whose id (tj_json_name_id) is known: the shared
+     * one for a common name. */
+    static inline __attribute__((always_inline)) PyObject *tj_py_name(unsigned id, const uint8_t *doc,
+                                                                     const tj_json_entry *e) {
         if (id != TJ_NAME_NONE) {
             PyObject *name = tj_name_obj[id];
             Py_INCREF(name);
             return name;
         }
         return tj_py_string(doc, e);
+    }
+
+    /* An object member's name: the shared str for a common one. */
+    static inline __attribute__((always_inline)) PyObject *tj_py_key(const uint8_t *doc, const tj_json_entry *e) {
+        return tj_py_name(tj_json_name_id(doc, e), doc, e);
     }
 
     /* A number as json.loads makes it: int() or float() of the text; up to 18
@@ -203,8 +209,8 @@ cdef extern from *:
         i = 1;
         for (uint32_t k = 0; k < tape[0].len; k++) {
             unsigned id = tj_json_name_id(doc, &tape[i]);
-            PyObject *key = tj_py_key(doc, &tape[i++]);
-            PyObject *same = id == TJ_NAME_ISS || id == TJ_NAME_AUD ? tj_expected_value(expected, id, &tape[i]) : NULL;
+            PyObject *key = tj_py_name(id, doc, &tape[i++]);
+            PyObject *same = tj_expected_value(expected, id, &tape[i]);
             int rc;
             if (same != NULL) {
                 i++;
