@@ -29,6 +29,7 @@ import time
 import pytest
 
 import turbojwt
+from _native import SANITIZED
 
 DEFAULT_N = int(os.environ.get("TURBOJWT_MEMORY_DECODES", "200000"))
 WARMUP = 30_000
@@ -152,6 +153,14 @@ def test_memory_stays_flat():
         except turbojwt.PyJWTError:
             pass
     result = measure(DEFAULT_N)
+    if SANITIZED:
+        # The workload ran under ASan (a memory error aborts the run), but
+        # ASan's allocator (its quarantine of freed blocks, per-size caches)
+        # moves RSS by megabytes on its own: a CI run at 3f7c62f saw 3.4 MiB
+        # where the regular build, same commit, shows 0 KiB over 1,000,000
+        # decodes. The regular pass of this test is the leak check.
+        pytest.skip(f"RSS is no leak signal under ASan (grew {result['growth'] / 1024:.0f} KiB); "
+                    "the regular pass checks it")
     assert result["growth"] < RSS_GROWTH_LIMIT, (
         f"RSS grew by {result['growth'] / 1024:.0f} KiB over {DEFAULT_N} decodes "
         f"({result['rss_before'] / 1048576:.1f} -> {result['rss_after'] / 1048576:.1f} MiB)")
