@@ -65,7 +65,7 @@ def cryptography_info() -> str:
         return f"{cryptography.__version__} ({backend.openssl_version_text()})"
     except ImportError:
         return "not installed"
-    except Exception:       # an older or newer layout: the version alone still says something
+    except Exception:  # noqa: BLE001 - an older or newer layout: the version alone still says something
         return version_of("cryptography")
 
 

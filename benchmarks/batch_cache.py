@@ -71,7 +71,8 @@ def batch(quick: bool) -> list[tuple[str, bool]]:
             light_two.append(_rate(lambda t: verifier.verify_many(t, threads=2), tokens, 1))
         r1, r2 = max(one), max(two)
         l1, l2 = max(light_one), max(light_two)
-        print(f"| {alg} | {len(tokens)} | {r1:,.0f} | {r2:,.0f} | {r2 / r1:.2f}x | {l1:,.0f} | {l2:,.0f} | {l2 / l1:.2f}x |")
+        print(f"| {alg} | {len(tokens)} | {r1:,.0f} | {r2:,.0f} | {r2 / r1:.2f}x "
+              f"| {l1:,.0f} | {l2:,.0f} | {l2 / l1:.2f}x |")
         results.append((f"decode_many 2 threads >= {bars[alg]}x 1 thread for {alg} (measured {r2 / r1:.2f}x)",
                         r2 / r1 >= bars[alg]))
     return results

@@ -18,7 +18,6 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -402,7 +401,7 @@ def draw_chart(data: dict, path: Path) -> None:
     for ax, result in zip(axes.flat, results):
         entries = chart_rows(result)
         ys = list(range(len(entries)))[::-1]
-        for y, (key, name, row) in zip(ys, entries):
+        for y, (key, _name, row) in zip(ys, entries):
             if ok(row):
                 ax.barh(y, row["tokens_per_s"], color=COLORS.get(key, "#bcbd22"),
                         hatch="//" if key == "raw" else None, edgecolor="white" if key != "raw" else "black",

@@ -146,8 +146,8 @@ def test_alg_none_spellings_are_not_allowed(alg):
 
 
 def test_alg_none_never_verifies_even_when_allowed():
-    """RFC 8725 3.1 / the 2015 "alg none" advisory: "none" in the allow-list with a key is an InvalidKeyError; without a key
-    the unsigned token still never verifies (InvalidSignatureError)."""
+    """RFC 8725 3.1 / the 2015 "alg none" advisory: "none" in the allow-list with a key is an
+    InvalidKeyError; without a key the unsigned token still never verifies (InvalidSignatureError)."""
     token = f"{b64url(NONE_HEADER)}.{b64url(ADMIN)}."
     refused(turbojwt.InvalidKeyError, lambda: decode(token, algorithms=["none"]))
     refused(turbojwt.InvalidSignatureError, lambda: decode(token, key=None, algorithms=["none"]))

@@ -33,7 +33,8 @@ def smoke(tmp_path_factory):
     """One tiny compare.py run and one tiny sweep.py run, with their JSON files."""
     out = tmp_path_factory.mktemp("bench")
     compare = run("compare.py", "--quick", "--iterations-scale", "0.01", "--json", str(out / "results.json"))
-    sweep = run("sweep.py", "--quick", "--iterations-scale", "0.05", "--sizes", "100,1024", "--json", str(out / "sweep.json"))
+    sweep = run("sweep.py", "--quick", "--iterations-scale", "0.05", "--sizes", "100,1024",
+                "--json", str(out / "sweep.json"))
     return {"dir": out, "compare": compare.stdout, "sweep": sweep.stdout}
 
 

@@ -314,8 +314,8 @@ def known_answer_lines() -> list[str]:
         f"NOKEY-OKP Ed25519 {'00' * 31} short-public",
         f"NOKEY-PEM {garbage_pem} garbage-pem",
         f"NOKEY-PEM {_hex(b'no pem here')} no-pem",
-        f"NOKEY-DER 3000 empty-sequence",
-        f"NOKEY-DER - empty",
+        "NOKEY-DER 3000 empty-sequence",
+        "NOKEY-DER - empty",
     ]
     return lines
 

@@ -70,7 +70,7 @@ def subprocess_env() -> dict[str, str]:
     return env
 
 
-def run_module(*argv: str, input: bytes | None = None, **kwargs) -> subprocess.CompletedProcess:
+def run_module(*argv: str, input: bytes | None = None, **kwargs) -> subprocess.CompletedProcess:  # noqa: A002 - subprocess.run's name
     return subprocess.run([sys.executable, "-m", "turbojwt", *argv], input=input, capture_output=True,
                           env=subprocess_env(), cwd=str(ROOT), timeout=60, **kwargs)
 

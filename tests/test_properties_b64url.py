@@ -143,7 +143,7 @@ def test_standard_alphabet_is_refused_even_where_it_means_the_same_bits():
     """'-' and '_' at each position decode; '+' and '/' there, which base64.b64decode
     reads as the very same bits, are refused (in SIMD blocks and the scalar tail)."""
     rnd = random.Random(7)
-    for n in range(0, 121):
+    for n in range(121):
         text = encode(rnd.randbytes(n))
         for i in range(len(text) - 1):  # the last char also carries unused bits: left alone
             for url, std in ((b"-", b"+"), (b"_", b"/")):
@@ -166,7 +166,7 @@ def test_nonzero_unused_bits_in_the_last_char():
     """Every alphabet char in the last position: only the spellings with zero
     unused bits (16 of 64 after 3 chars, 4 of 64 after 2) decode."""
     rnd = random.Random(13)
-    for n in range(0, MAX_LEN + 1):
+    for n in range(MAX_LEN + 1):
         text = encode(rnd.randbytes(n))
         if n % 3 == 0:
             continue

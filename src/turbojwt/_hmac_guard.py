@@ -36,7 +36,7 @@ _SSH_PREFIXES = (
 
 def _is_kty(quoted: str) -> bool:
     try:
-        return json.loads(quoted) == "kty"
+        return bool(json.loads(quoted) == "kty")
     except ValueError:
         return False
 

@@ -261,7 +261,7 @@ def looks_like_ssh_public_key(data: bytes) -> bool:
         data = data.encode("utf-8", "surrogatepass")
     if not isinstance(data, bytes):
         return False
-    return any(data.startswith(t + b" ") or data.startswith(t + b"\t") for t in _SSH_TYPES)
+    return any(data.startswith((t + b" ", t + b"\t")) for t in _SSH_TYPES)
 
 
 class _WireReader:

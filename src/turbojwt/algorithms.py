@@ -34,7 +34,7 @@ import hmac
 import json
 import sys
 from abc import ABC, abstractmethod
-from typing import Any, ClassVar, NoReturn, Union
+from typing import Any, ClassVar, NoReturn, Union, cast
 
 from . import _core
 from ._hmac_guard import check_hmac_secret
@@ -491,7 +491,8 @@ if has_crypto:
                 return key
             if not isinstance(key, (bytes, str)):
                 raise TypeError("Expecting a PEM-formatted key.")
-            loaded = _load_key_text(force_bytes(key), b"ssh-rsa", "Could not parse the provided public key.")
+            loaded: AllowedRSAKeys = _load_key_text(
+                force_bytes(key), b"ssh-rsa", "Could not parse the provided public key.")
             self.check_crypto_key_type(loaded)
             return loaded
 
@@ -556,7 +557,7 @@ if has_crypto:
                 raise InvalidKeyError(f"Invalid RSA private key: {exc}") from None
 
         def sign(self, msg: bytes, key: RSAPrivateKey) -> bytes:
-            bits = _CORE_HASH_BITS.get(getattr(self.hash_alg, "name", None))
+            bits = _CORE_HASH_BITS.get(getattr(self.hash_alg, "name", ""))
             if bits is not None and isinstance(key, RSAPrivateKey):
                 signature = _core_sign(key, self._JWS_PREFIX + bits, msg)
                 if signature is not None:
@@ -586,7 +587,7 @@ if has_crypto:
         "P-521": (SECP521R1, 66),
         "secp256k1": (SECP256K1, 32),
     }
-    _JWK_CURVE_NAMES = {curve.name: crv for crv, (curve, _size) in _EC_CURVES.items()}
+    _JWK_CURVE_NAMES = {curve().name: crv for crv, (curve, _size) in _EC_CURVES.items()}
     # (curve, hash) -> the JWS algorithm the C core signs as.
     _EC_CORE_ALGS = {
         ("secp256r1", "sha256"): "ES256",
@@ -630,14 +631,15 @@ if has_crypto:
                 return key
             if not isinstance(key, (bytes, str)):
                 raise TypeError("Expecting a PEM-formatted key.")
-            loaded = _load_key_text(force_bytes(key), b"ecdsa-sha2-", "Could not parse the provided EC key.")
+            loaded: AllowedECKeys = _load_key_text(
+                force_bytes(key), b"ecdsa-sha2-", "Could not parse the provided EC key.")
             self.check_crypto_key_type(loaded)
             self._validate_curve(loaded)
             return loaded
 
         def sign(self, msg: bytes, key: EllipticCurvePrivateKey) -> bytes:
             if isinstance(key, EllipticCurvePrivateKey):
-                alg = _EC_CORE_ALGS.get((key.curve.name, getattr(self.hash_alg, "name", None)))
+                alg = _EC_CORE_ALGS.get((key.curve.name, getattr(self.hash_alg, "name", "")))
                 if alg is not None:
                     signature = _core_sign(key, alg, msg)
                     if signature is not None:
@@ -719,6 +721,7 @@ if has_crypto:
                 self.check_crypto_key_type(key)
                 return key
             key_bytes = force_bytes(key)
+            loaded: object  # any key type until check_crypto_key_type below
             try:
                 if b"-----BEGIN PUBLIC" in key_bytes:
                     loaded = load_pem_public_key(key_bytes)
@@ -731,7 +734,7 @@ if has_crypto:
             except (ValueError, TypeError, UnsupportedAlgorithm):
                 raise InvalidKeyError("Could not parse the provided EdDSA key.") from None
             self.check_crypto_key_type(loaded)
-            return loaded
+            return cast("AllowedOKPKeys", loaded)
 
         def sign(self, msg: str | bytes, key: Ed25519PrivateKey | Ed448PrivateKey) -> bytes:
             msg_bytes = msg.encode("utf-8") if isinstance(msg, str) else msg

@@ -171,7 +171,8 @@ class PyJWT:
             jwt, key, algorithms, options, verify=verify, detached_payload=detached_payload,
             audience=audience, subject=subject, issuer=issuer, leeway=leeway,
         )
-        return decoded["payload"]
+        payload: dict[str, Any] = decoded["payload"]
+        return payload
 
 
 _jwt_global_obj = PyJWT()

@@ -37,7 +37,7 @@ import subprocess
 import sys
 import time
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any, cast
@@ -95,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return _guarded(args.command, args.func, args)
 
 
-def _guarded(command: str, func: Any, arg: Any) -> int:
+def _guarded(command: str, func: Callable[[Any], int], arg: Any) -> int:
     """Run a command; turn usage errors, broken pipes and Ctrl-C into exit statuses and one-line messages."""
     def show_warning(message: Any, category: type, *_args: Any, **_kwargs: Any) -> None:
         # One line, without the source line of the warning's location.
@@ -472,7 +472,7 @@ def _chunk_verifier(verifier: Verifier, want_claims: bool, threads: int | None) 
         nonlocal mostly_invalid
         if mostly_invalid and decode_many is not None:
             # The last chunk was mostly invalid: decoding everything at once is cheaper here.
-            results = decode_many(tokens, **kwargs)
+            results: list[Any] = decode_many(tokens, **kwargs)
             mostly_invalid = sum(1 for r in results if r.__class__ is not dict) * 2 > len(tokens)
             return results
         results = [_VALID if ok else None for ok, _reason in verify_many(tokens, **kwargs)]

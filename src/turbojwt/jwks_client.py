@@ -224,7 +224,7 @@ class PyJWKClient:
         limit = self.max_response_bytes
         if not isinstance(response, http.client.HTTPResponse):
             # Another file-like object (a test double, a custom handler): one read.
-            data = response.read(limit + 1)
+            data: bytes | str = response.read(limit + 1)
             if len(data) > limit:
                 raise self._too_large()
             return data
@@ -315,7 +315,7 @@ class PyJWKClient:
 
     # ------------------------------------------------------------------ lookups
 
-    def get_signing_key(self, kid: str) -> PyJWK:
+    def get_signing_key(self, kid: str | None) -> PyJWK:
         """The signing key whose ``kid`` is ``kid``.
 
         If the set lacks it, the set is refreshed once, unless the cooldown
@@ -360,7 +360,7 @@ class PyJWKClient:
         return self.get_signing_key(header.get("kid"))
 
     @staticmethod
-    def match_kid(signing_keys: list[PyJWK], kid: str) -> PyJWK | None:
+    def match_kid(signing_keys: list[PyJWK], kid: str | None) -> PyJWK | None:
         """The first key of ``signing_keys`` whose ``kid`` is ``kid``, or None."""
         for key in signing_keys:
             if key.key_id == kid:
