@@ -5,10 +5,12 @@
 # as root), and clang with its libFuzzer runtime for the fuzz smoke test
 # (TURBOJWT_FUZZ_SMOKE=0 leaves them out), makes a virtualenv (PYTHON=
 # interpreter, VENV=directory, default .venv), does a regular
-# `pip install '.[test]'` with compiler warnings as errors, and runs pytest on
-# tests/ against the installed extension (never src/). Exits with pytest's
-# status; "no tests collected" (5) is a failure.
-# tools/test_sanitized.sh does the same against a sanitizer build.
+# `pip install '.[test,lint]'` with compiler warnings as errors, runs the static
+# checks of tools/lint.sh (ruff, mypy, the stub check; a failure ends the run),
+# and runs pytest on tests/ against the installed extension (never src/). Exits
+# with pytest's status; "no tests collected" (5) is a failure.
+# tools/test_sanitized.sh does the same against a sanitizer build (without the
+# static checks: this script runs those).
 set -euo pipefail
 # shellcheck source=tools/_setup_env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/_setup_env.sh"
@@ -21,8 +23,9 @@ tj_system_packages
 # than skips (and tests/test_build_warnings.py compiles with clang too)
 tj_fuzz_toolchain
 tj_venv
-tj_install "[test]"
+tj_install "[test,lint]"
 tj_check_installed
+VENV="$VENV" bash "$TJ_ROOT/tools/lint.sh"
 
 cd "$TJ_ROOT"
 # Run tests/ unless the arguments name test paths of their own.
