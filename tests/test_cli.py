@@ -10,6 +10,8 @@ are made here with turbojwt.encode.
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import http.server
 import io
 import json
@@ -46,11 +48,29 @@ def hs256(claims: dict | None = None, secret: str = SECRET, **headers) -> str:
     return turbojwt.encode(base, secret, algorithm="HS256", headers=headers or None)
 
 
+def _not_json(name: str):
+    raise AssertionError(f"{name} in the output: not JSON (RFC 8259)")
+
+
+def strict_json(text: str):
+    """json.loads, but failing on NaN, Infinity and -Infinity, which json.loads reads and JSON lacks."""
+    return json.loads(text, parse_constant=_not_json)
+
+
+def hs256_raw(payload: bytes, secret: str = SECRET) -> str:
+    """An HS256 token over payload bytes as they are (JSON that json.dumps would not write)."""
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+    signing_input = b64(b'{"alg":"HS256","typ":"JWT"}') + "." + b64(payload)
+    mac = hmac.new(secret.encode(), signing_input.encode(), hashlib.sha256).digest()
+    return signing_input + "." + b64(mac)
+
+
 def run(capsys, *argv: str) -> tuple[int, list[dict], str]:
-    """main(argv) in this process: exit status, stdout as JSON lines, stderr."""
+    """main(argv) in this process: exit status, stdout as JSON lines (strict JSON each), stderr."""
     rc = cli.main(list(argv))
     captured = capsys.readouterr()
-    return rc, [json.loads(line) for line in captured.out.splitlines()], captured.err
+    return rc, [strict_json(line) for line in captured.out.splitlines()], captured.err
 
 
 def write_lines(tmp_path: Path, lines: list[bytes | str], name: str = "tokens.txt") -> str:
@@ -506,6 +526,16 @@ def test_threads_and_batch_size(tmp_path, capsys):
     (["verify", "-", "--key", "/nonexistent/key.pem", "--algorithms", "RS256"], "cannot read the key file"),
     (["verify", "-", "--jwks", "/nonexistent/jwks.json"], "cannot read the JWK set"),
     (["verify", "-", "--leeway", "soon", "--secret", SECRET], "invalid float"),
+    # NaN or an infinity would turn the exp/nbf/iat checks off; a timeout that is not a
+    # positive, finite number of seconds makes the socket raise (it was a traceback, exit 1).
+    (["verify", "-", "--leeway", "nan", "--secret", SECRET, "--algorithms", "HS256"], "finite number"),
+    (["verify", "-", "--leeway", "inf", "--secret", SECRET, "--algorithms", "HS256"], "finite number"),
+    (["verify", "-", "--leeway=-Infinity", "--secret", SECRET, "--algorithms", "HS256"], "finite number"),
+    (["verify", "-", "--jwks", "http://127.0.0.1:9/k", "--timeout", "-1"], "above 0"),
+    (["verify", "-", "--jwks", "http://127.0.0.1:9/k", "--timeout", "0"], "above 0"),
+    (["verify", "-", "--jwks", "http://127.0.0.1:9/k", "--timeout", "1e300"], "at most 86400"),
+    (["verify", "-", "--jwks", "http://127.0.0.1:9/k", "--timeout", "nan"], "finite number"),
+    (["verify", "-", "--jwks", "http://127.0.0.1:9/k", "--timeout", "inf"], "finite number"),
     (["verify", "-", "--extract", "basic", "--secret", SECRET], "invalid choice"),
     (["frobnicate"], "invalid choice"),
     ([], "a command is required"),
@@ -671,6 +701,50 @@ def test_decode_from_stdin():
     assert b"NOT VERIFIED" in proc.stderr
     proc = run_module("decode", "-", input=b"\xff\xfe garbage")
     assert proc.returncode == 2 and b"Traceback" not in proc.stderr
+
+
+def test_decode_from_stdin_takes_one_token(capsys, monkeypatch):
+    """Two tokens on stdin are a usage error that says so; one Bearer token among other lines
+    (a pasted request) is that token."""
+    two = f"{hs256()}\n{hs256({'sub': 'bob'})}\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(two.encode())))
+    assert cli.main(["decode", "-"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "holds 2 lines" in captured.err and "turbojwt verify" in captured.err
+    no_traceback(captured.err)
+
+    two_bearers = f"Authorization: Bearer {hs256()}\nAuthorization: Bearer {hs256()}\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(two_bearers.encode())))
+    assert cli.main(["decode", "-"]) == 2
+    assert "holds 2 'Bearer <token>'s" in capsys.readouterr().err
+
+    request = f"GET /api HTTP/1.1\nHost: example.com\nAuthorization: Bearer {hs256({'sub': 'carol'})}\n\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(request.encode())))
+    assert cli.main(["decode", "-"]) == 0
+    assert strict_json(capsys.readouterr().out)["claims"]["sub"] == "carol"
+
+
+def test_numbers_past_a_double_are_written_as_json_strings(capsys, tmp_path):
+    """1e400 reads as an infinite float, which json.dumps writes as the bare Infinity (not JSON):
+    decode and verify --claims write the string "Infinity" instead, and every line parses strictly."""
+    token = hs256_raw(b'{"sub":"alice","aud":"https://api.example.com","exp":1e400,'
+                      b'"nested":{"low":-1e400,"list":[1.5,1e999]}}')
+    assert cli.main(["decode", token]) == 0
+    doc = strict_json(capsys.readouterr().out)
+    assert doc["claims"]["exp"] == "Infinity" and "exp" not in doc.get("dates_utc", {})
+    assert doc["claims"]["nested"] == {"low": "-Infinity", "list": [1.5, "Infinity"]}
+
+    # (A valid token cannot have exp 1e400: exp must be an integer. Another claim can.)
+    valid = hs256_raw(b'{"sub":"alice","aud":"https://api.example.com","big":1e400,'
+                      b'"nested":{"low":-1e400,"list":[1.5,1e999]}}')
+    path = write_lines(tmp_path, [valid, hs256({"big": 2.5})])
+    rc, rows, _ = run(capsys, *hs_verify(path, "--claims", "sub,big,nested", "--summary-json"))
+    assert rc == 0 and [row["valid"] for row in rows[:2]] == [True, True]
+    assert rows[0]["claims"] == {"sub": "alice", "big": "Infinity",
+                                 "nested": {"low": "-Infinity", "list": [1.5, "Infinity"]}}
+    assert rows[1]["claims"] == {"sub": "alice", "big": 2.5}
+    assert rows[2]["summary"]["valid"] == 2
+
 
 
 # ------------------------------------------------------------------ bench

@@ -21,15 +21,23 @@ reason, tokens per second) ends the run on stderr, and also as a last JSON line
 on stdout with ``--summary-json``. A progress line is drawn on stderr only when
 stderr is a terminal.
 
+Every line written to stdout, by ``verify`` and by ``decode``, is valid JSON
+(RFC 8259). A number too large for a double (``1e400`` in a token) has been
+read as an infinite float, which JSON cannot write: it is written as the
+string ``"Infinity"`` (or ``"-Infinity"``), never as the bare ``Infinity``
+that ``json.dumps`` would produce.
+
 Exit status: 0 when every line held a valid token, 1 when any did not, 2 for a
-usage or configuration error (a bad key file, an unreachable JWKS URL), which
-is reported in one line, without a traceback.
+usage or configuration error (a bad key file, an unreachable JWKS URL, a
+leeway or timeout that is not a finite number of seconds), which is reported
+in one line, without a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import re
 import stat
@@ -160,7 +168,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="expected audience (repeat for several accepted audiences)")
     checks.add_argument("--issuer", action="append", metavar="ISS",
                         help="expected issuer (repeat for several accepted issuers)")
-    checks.add_argument("--leeway", type=float, default=0.0, metavar="SECONDS",
+    checks.add_argument("--leeway", type=_finite_seconds, default=0.0, metavar="SECONDS",
                         help="clock skew allowed for exp, nbf and iat (default 0)")
     checks.add_argument("--require", metavar="CLAIMS",
                         help="claims that must be present, comma-separated (e.g. exp,sub)")
@@ -181,8 +189,8 @@ def _parser() -> argparse.ArgumentParser:
                       help="verification threads (default: every core; needs Verifier.decode_many)")
     perf.add_argument("--batch-size", type=_positive_int, default=DEFAULT_BATCH, metavar="N",
                       help=f"lines verified and written per chunk (default {DEFAULT_BATCH})")
-    perf.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
-                      help="timeout of the --jwks URL fetch (default 10)")
+    perf.add_argument("--timeout", type=_timeout_seconds, default=10.0, metavar="SECONDS",
+                      help=f"timeout of the --jwks URL fetch (default 10, at most {_MAX_TIMEOUT:.0f})")
     v.set_defaults(func=_cmd_verify)
 
     d = sub.add_parser(
@@ -190,7 +198,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Print a token's header and claims as JSON without verifying anything: "
                     "neither the signature nor a claim is checked. Exit status 2 when the token "
                     "cannot be decoded.")
-    d.add_argument("token", metavar="TOKEN", help="the token ('-': read it from standard input)")
+    d.add_argument("token", metavar="TOKEN",
+                   help="the token, or text holding one 'Bearer <token>' ('-': read it from standard input)")
     d.set_defaults(func=_cmd_decode)
 
     sub.add_parser(
@@ -208,6 +217,29 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _finite_seconds(text: str) -> float:
+    """A float that is a number of seconds: NaN or an infinity would turn the time checks off."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid float value: {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number of seconds, not {text!r}")
+    return value
+
+
+# A day: far past any useful wait for one JWK set, and well inside what a socket accepts.
+_MAX_TIMEOUT = 86400.0
+
+
+def _timeout_seconds(text: str) -> float:
+    """A socket timeout: finite, above 0 (0 means non-blocking) and at most _MAX_TIMEOUT."""
+    value = _finite_seconds(text)
+    if not 0 < value <= _MAX_TIMEOUT:
+        raise argparse.ArgumentTypeError(f"must be above 0 and at most {_MAX_TIMEOUT:.0f} seconds, not {text!r}")
     return value
 
 
@@ -557,14 +589,40 @@ _OK_LINE = '{"line": %d, "valid": true, "reason": "ok"}\n'
 _json_str = json.encoder.encode_basestring_ascii      # what json.dumps uses for a str
 
 
+def _finite(value: Any) -> Any:
+    """``value`` with each non-finite float replaced by its name as a string ("Infinity", "-Infinity", "NaN").
+
+    The parser reads a number too large for a double (``1e400``) as an
+    infinity, which JSON has no way to write. Nesting is bounded by the
+    parser's depth limit (64), so the recursion is too.
+    """
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return value
+        return "NaN" if math.isnan(value) else "Infinity" if value > 0 else "-Infinity"
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
+
+
+def _dumps(value: Any, **kwargs: Any) -> str:
+    """``json.dumps(value, **kwargs)`` that always writes JSON: non-finite floats as strings (see _finite)."""
+    try:
+        return json.dumps(value, allow_nan=False, **kwargs)
+    except ValueError:                        # an infinity somewhere (rare): convert, then write
+        return json.dumps(_finite(value), allow_nan=False, **kwargs)
+
+
 def _json_value(value: Any) -> str:
-    """``json.dumps(value)``, with the two common claim types (str, int) on a shortcut."""
+    """``_dumps(value)``, with the two common claim types (str, int) on a shortcut."""
     kind = type(value)
     if kind is str:
         return _json_str(value)
     if kind is int:
         return int.__repr__(value)
-    return json.dumps(value)
+    return _dumps(value)
 
 
 def _format_chunk(lineno: int, results: list[Any], claim_names: list[str], stats: _Stats) -> str:
@@ -669,7 +727,7 @@ def _verify_stream(stream: IO[bytes], verifier: Verifier, args: argparse.Namespa
             progress.close()
     summary = stats.summary()
     if args.summary_json:
-        out.write(json.dumps({"summary": summary}) + "\n")
+        out.write(_dumps({"summary": summary}) + "\n")
         out.flush()
     _print_summary(summary, err)
     return EXIT_OK if stats.valid == stats.total else EXIT_INVALID
@@ -697,6 +755,22 @@ _NOT_VERIFIED = ("NOT VERIFIED: neither the signature nor any claim of this toke
                  "do not trust its contents")
 
 
+def _one_token(raw: bytes) -> bytes:
+    """The one token of ``raw``: its only 'Bearer <token>' (a pasted request may hold other
+    lines around it), else its only non-blank line; UsageError when it holds none or several."""
+    bearer = _BEARER.findall(raw)
+    if len(bearer) == 1:
+        return bytes(bearer[0])
+    lines = [line.strip() for line in raw.splitlines() if line.strip()]
+    if len(bearer) > 1 or len(lines) > 1:
+        found = f"{len(bearer)} 'Bearer <token>'s" if bearer else f"{len(lines)} lines"
+        raise UsageError(f"the input holds {found}, and decode takes one token; "
+                         "for many, use `turbojwt verify` (one JSON result per line)")
+    if not lines:
+        raise UsageError("no token given")
+    return lines[0]
+
+
 def _cmd_decode(args: argparse.Namespace) -> int:
     if args.token == "-":
         raw = sys.stdin.buffer.read(MAX_LINE + 1)
@@ -704,10 +778,7 @@ def _cmd_decode(args: argparse.Namespace) -> int:
             raise UsageError(f"the input is longer than {MAX_LINE} bytes")
     else:
         raw = args.token.encode("utf-8", "surrogateescape")
-    m = _BEARER.search(raw)
-    token = m.group(1) if m is not None else raw.strip()
-    if not token:
-        raise UsageError("no token given")
+    token = _one_token(raw)
     try:
         header = get_unverified_header(token)
         claims = _decode(token, options={"verify_signature": False})
@@ -719,10 +790,10 @@ def _cmd_decode(args: argparse.Namespace) -> int:
     if dates:
         doc["dates_utc"] = dates
     try:
-        text = json.dumps(doc, indent=2, ensure_ascii=False)
+        text = _dumps(doc, indent=2, ensure_ascii=False)
         sys.stdout.write(text + "\n")
     except UnicodeEncodeError:                # a terminal that cannot show the text
-        sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+        sys.stdout.write(_dumps(doc, indent=2) + "\n")
     sys.stdout.flush()
     return EXIT_OK
 
