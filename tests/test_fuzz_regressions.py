@@ -58,6 +58,12 @@ def _run_child(path: Path, target: str):
                           capture_output=True, text=True, timeout=120)
 
 
+def test_regression_inputs_are_there():
+    """Without the .bin files (an sdist that left them out) the test below would have no
+    cases and pytest would only skip it: that is a failure, not a pass."""
+    assert CASES, f"no fuzz regression input in {VECTORS}: the tests of the pinned crashes cannot run"
+
+
 @pytest.mark.parametrize("path", CASES, ids=[p.name for p in CASES])
 def test_fuzz_regression_input_is_refused_cleanly(path):
     target = path.name.split("-", 1)[0]

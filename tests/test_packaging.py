@@ -2,8 +2,12 @@
 
 - MANIFEST.in puts every file the extension is compiled from into the sdist
   (csrc/*.c and *.h, src/turbojwt/*.pyx, *.pxd, *.pxi) with the typing files,
-  and keeps build products (the generated _core.c, .so files) out. Building
-  the sdist for real is tools/check_dist.sh's job.
+  and keeps build products (the generated _core.c, .so files) out.
+- In a git checkout: every tracked file but the repository's own CI set-up
+  goes into the sdist (the tests, their vectors and fuzz/ included, so that the
+  suite runs from an unpacked sdist as it does here), and each include pattern
+  of MANIFEST.in matches a tracked file. Building the sdist for real is
+  tools/check_dist.sh's job (tools/check_dist_contents.py).
 - The installed package carries py.typed and the _core.pyi stub.
 - The C core stays free of Python: no csrc/ file includes Python.h.
 """
@@ -11,6 +15,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -134,6 +140,53 @@ def test_manifest_ships_every_build_input():
     assert any(p.startswith("csrc/") and p.endswith(".c") for p in needed)
     missing = [p for p in needed if not manifest_includes(p)]
     assert not missing, f"MANIFEST.in leaves these build inputs out of the sdist: {missing}"
+
+
+# Tracked files that belong to the repository only, never to a source release.
+REPO_ONLY = re.compile(r"\A(?:\.ci/|\.github/|\.gitignore\Z)")
+# What setuptools puts in every sdist without MANIFEST.in naming it.
+SETUPTOOLS_ADDS = [re.compile(rf"\A{_glob_re(p)}\Z") for p in ("MANIFEST.in", "src/turbojwt/*.py")]
+
+
+def _tracked_files() -> list[str]:
+    """The files git tracks in this checkout; a skip outside one (an unpacked sdist has no .git)."""
+    if not (ROOT / ".git").exists() or shutil.which("git") is None:
+        pytest.skip("not a git checkout: the tracked files to compare MANIFEST.in with are unknown")
+    out = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-z"], capture_output=True, check=True).stdout
+    files = sorted(f for f in out.decode("utf-8", "surrogateescape").split("\0") if f)
+    assert len(files) > 50, files
+    return files
+
+
+@needs_sources
+def test_manifest_ships_every_tracked_file():
+    """tests/, their vectors (the fuzz regression inputs) and fuzz/ too: the suite must run from the sdist."""
+    missing = [f for f in _tracked_files()
+               if not REPO_ONLY.match(f) and not any(r.match(f) for r in SETUPTOOLS_ADDS)
+               and not manifest_includes(f)]
+    assert not missing, f"MANIFEST.in leaves these tracked files out of the sdist: {missing}"
+
+
+@needs_sources
+def test_manifest_names_only_files_that_exist():
+    """Each include pattern matches a tracked file (setuptools would only warn: 'no files found matching')."""
+    tracked = _tracked_files()
+    unused = []
+    for line in MANIFEST.read_text(encoding="utf-8").splitlines():
+        action, *words = line.split("#", 1)[0].split() or [""]
+        if action in ("include", "global-include"):
+            patterns = [(action, [w]) for w in words]
+        elif action == "recursive-include":
+            patterns = [(action, [words[0], w]) for w in words[1:]]
+        elif action == "graft":
+            patterns = [(action, [w]) for w in words]
+        else:
+            continue
+        for kind, pattern in patterns:
+            match = _matcher(kind, pattern)
+            if not any(match(f) for f in tracked):
+                unused.append(f"{kind} {' '.join(pattern)}")
+    assert not unused, f"MANIFEST.in patterns that match no file: {unused}"
 
 
 @needs_sources

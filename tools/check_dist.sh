@@ -24,11 +24,18 @@ tj_log "making a build environment"
 
 cd "$TJ_ROOT"
 rm -f dist/turbojwt-*.tar.gz dist/turbojwt-*.whl
+# A SOURCES.txt left by an earlier build would put back in the sdist files that
+# MANIFEST.in no longer names, and hide its mistakes from the check below.
+rm -rf src/turbojwt.egg-info
 tj_log "python -m build (sdist, then the wheel from the sdist); log: dist/build.log"
 mkdir -p dist
 if ! "$tmp/build-env/bin/python" -m build --outdir dist . >dist/build.log 2>&1; then
     tail -n 40 dist/build.log >&2
     tj_die "python -m build failed"
+fi
+# setuptools only warns when a MANIFEST.in include pattern matches nothing.
+if grep -F "warning: no files found matching" dist/build.log >&2; then
+    tj_die "MANIFEST.in names files that do not exist (above)"
 fi
 sdists=(dist/turbojwt-*.tar.gz)
 wheels=(dist/turbojwt-*.whl)

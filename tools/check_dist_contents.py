@@ -4,13 +4,18 @@
 
 Fails (exit 1) if the sdist lacks a file the build needs (csrc/*.c, csrc/*.h,
 src/turbojwt/*.py, *.pyx, *.pxd, *.pxi, *.pyi, py.typed) or holds a build
-product (src/turbojwt/_core.c, *.so, *.o, *.pyc); or if the wheel lacks the
-compiled extension, a module, a stub or py.typed.
+product (src/turbojwt/_core.c, *.so, *.o, *.pyc); in a git checkout, also if
+it lacks any tracked file but the repository's own CI set-up (.ci/, .github/,
+.gitignore): the tests with their vectors and fuzz/ must be there for the
+suite to run from the sdist. Fails too if the wheel lacks the compiled
+extension, a module, a stub or py.typed.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import shutil
+import subprocess
 import sys
 import tarfile
 import zipfile
@@ -21,6 +26,16 @@ NEEDED_IN_SDIST = ["csrc/*.c", "csrc/*.h", "src/turbojwt/*.py", "src/turbojwt/*.
                    "src/turbojwt/*.pxd", "src/turbojwt/*.pxi", "src/turbojwt/*.pyi",
                    "src/turbojwt/py.typed", "setup.py", "pyproject.toml"]
 BUILD_PRODUCTS = ["src/turbojwt/_core.c", "*.so", "*.o", "*.pyc", "*.pyd"]
+# Tracked files that belong to the repository only, never to a source release.
+REPO_ONLY = [".ci/*", ".github/*", ".gitignore"]
+
+
+def tracked_files() -> list[str] | None:
+    """The files git tracks in the checkout, or None outside a git checkout."""
+    if not (ROOT / ".git").exists() or shutil.which("git") is None:
+        return None
+    out = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-z"], capture_output=True, check=True).stdout
+    return sorted(f for f in out.decode("utf-8", "surrogateescape").split("\0") if f)
 
 
 def source_files(patterns: list[str]) -> list[str]:
@@ -39,6 +54,13 @@ def check_sdist(path: Path) -> list[str]:
     for name in inside:
         print(f"    {name}")
     problems = [f"sdist lacks {f}" for f in source_files(NEEDED_IN_SDIST) if f not in inside]
+    tracked = tracked_files()
+    if tracked is None:
+        print("    (not a git checkout: tracked files not compared)")
+    else:
+        problems += [f"sdist lacks the tracked file {f}" for f in tracked
+                     if f not in inside and not any(fnmatch.fnmatch(f, p) for p in REPO_ONLY)
+                     and f"sdist lacks {f}" not in problems]
     problems += [f"sdist holds build product {n}" for n in inside
                  if any(fnmatch.fnmatch(n, p) for p in BUILD_PRODUCTS)]
     return problems
