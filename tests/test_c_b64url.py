@@ -17,14 +17,12 @@ that b64url.c compiles without a warning under the strict flags with every C
 compiler found (cc, gcc, clang). It is skipped only when no C compiler exists.
 """
 
-import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from _native import native_env
+from _native import all_compilers, find_cc, native_env, run, sanitizers_work
 
 ROOT = Path(__file__).resolve().parent.parent
 CSRC = ROOT / "csrc"
@@ -49,60 +47,28 @@ VARIANTS = {
 }
 
 
-def _find_cc():
-    for name in (os.environ.get("CC"), "cc", "gcc"):
-        if name and shutil.which(name.split()[0]):
-            return name.split()
-    return None
-
-
-def _all_compilers():
-    """cc (or $CC), gcc and clang, each once (cc is often gcc under another name)."""
-    seen, found = set(), []
-    for name in (os.environ.get("CC"), "cc", "gcc", "clang"):
-        path = name and shutil.which(name.split()[0])
-        if path and os.path.realpath(path) not in seen:
-            seen.add(os.path.realpath(path))
-            found.append(name.split())
-    return found
-
-
-CC = _find_cc()
+CC = find_cc()
 CLANG = ["clang"] if shutil.which("clang") else None
-pytestmark = pytest.mark.skipif(CC is None, reason="no C compiler (cc or gcc) on PATH")
-
-
-def _run(cmd, **kw):
-    kw.setdefault("env", native_env())
-    return subprocess.run(cmd, capture_output=True, text=True, **kw)
+pytestmark = pytest.mark.skipif(CC is None, reason="no C compiler (cc, gcc or clang) on PATH")
 
 
 def _sanitizers_work(cc, tmp_path):
-    """Compile and run a trivial program with the sanitizers: the flags may be
-    accepted while the runtime library is missing, so running it is the test."""
-    probe = tmp_path / "probe.c"
-    probe.write_text("int main(void) { return 0; }\n")
-    exe = tmp_path / "probe"
-    r = _run(cc + BASE_FLAGS + SAN_FLAGS + [str(probe), "-o", str(exe)])
-    if r.returncode != 0:
-        return False
-    r = _run([str(exe)], env=native_env(SAN_ENV), timeout=60)
-    return r.returncode == 0
+    return sanitizers_work(cc, tmp_path, BASE_FLAGS + SAN_FLAGS, SAN_ENV)
 
 
 def _build_and_run(cc, flags, tmp_path, args, env=None):
     exe = tmp_path / "test_b64url"
     cmd = cc + flags + [str(TEST_SRC), str(B64_SRC), "-o", str(exe)]
-    build = _run(cmd)
+    build = run(cmd)
     assert build.returncode == 0, "compile failed:\n%s\n%s%s" % (" ".join(cmd), build.stdout, build.stderr)
-    run = _run([str(exe)] + args, env=native_env(env), timeout=900)
-    output = run.stdout + run.stderr
-    if run.returncode != 0:
+    result = run([str(exe)] + args, env=native_env(env), timeout=900)
+    output = result.stdout + result.stderr
+    if result.returncode != 0:
         sys.stdout.write(output)
-    assert run.returncode == 0, "test_b64url failed (%s):\n%s" % (" ".join(cmd), output[-20000:])
-    last = run.stdout.strip().splitlines()[-1]
+    assert result.returncode == 0, "test_b64url failed (%s):\n%s" % (" ".join(cmd), output[-20000:])
+    last = result.stdout.strip().splitlines()[-1]
     assert last.endswith(" passed, 0 failed"), output[-20000:]
-    return run.stdout
+    return result.stdout
 
 
 @pytest.mark.parametrize("variant", list(VARIANTS), ids=list(VARIANTS))
@@ -132,9 +98,9 @@ def test_c_b64url_optimised_and_benchmark(tmp_path):
 
 
 @pytest.mark.parametrize("variant", list(VARIANTS), ids=list(VARIANTS))
-@pytest.mark.parametrize("cc", _all_compilers() or [["cc"]], ids=lambda cc: cc[0])
+@pytest.mark.parametrize("cc", all_compilers() or [["cc"]], ids=lambda cc: cc[0])
 def test_c_b64url_strict_warnings(tmp_path, cc, variant):
     """b64url.c compiles without a single warning under the project's strict flags."""
     cmd = cc + STRICT_FLAGS + VARIANTS[variant] + ["-c", str(B64_SRC), "-o", str(tmp_path / "b64url.o")]
-    r = _run(cmd)
+    r = run(cmd)
     assert r.returncode == 0, "%s\n%s%s" % (" ".join(cmd), r.stdout, r.stderr)

@@ -20,7 +20,6 @@ when no compiler supports its sanitizer.
 
 from __future__ import annotations
 
-import os
 import platform
 import re
 import shutil
@@ -28,7 +27,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from _native import crypto_flags, native_env
+from _native import all_compilers, crypto_flags, native_env
 
 ROOT = Path(__file__).resolve().parent.parent
 CSRC = ROOT / "csrc"
@@ -81,23 +80,6 @@ int main(void)
 """
 
 
-def _compilers() -> list[list[str]]:
-    seen, out = set(), []
-    for name in (os.environ.get("CC"), "cc", "gcc", "clang"):
-        if not name:
-            continue
-        cmd = name.split()
-        path = shutil.which(cmd[0])
-        if path is None:
-            continue
-        real = os.path.realpath(path)
-        if real in seen:
-            continue
-        seen.add(real)
-        out.append(cmd)
-    return out
-
-
 def _no_aslr() -> list[str] | None:
     setarch = shutil.which("setarch")
     return [setarch, platform.machine(), "-R"] if setarch else None
@@ -125,7 +107,7 @@ def _probe(kind: str, tmp: Path) -> tuple[Build | None, str]:
     src = tmp / "probe.c"
     src.write_text(PROBE)
     why = []
-    for cc in _compilers():
+    for cc in all_compilers():
         exe = tmp / f"probe_{Path(cc[0]).name}"
         r = subprocess.run([*cc, *spec["flags"], "-pthread", str(src), "-o", str(exe)],
                            capture_output=True, text=True, env=native_env())
@@ -227,7 +209,7 @@ def test_wrong_result_is_reported(build: Build):
 @pytest.mark.parametrize("std", ["c99", "c11"])
 def test_batch_c_compiles_strict(tmp_path, std):
     """The test program itself is warning-free C99 and C11 at -O2 (no sanitizer)."""
-    ccs = _compilers()
+    ccs = all_compilers()
     if not ccs:
         pytest.skip("no C compiler")
     cflags, _ = crypto_flags()

@@ -7,14 +7,11 @@ supports them, and fails if it reports any failure. It is skipped only when no
 C compiler exists at all.
 """
 
-import os
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from _native import native_env
+from _native import find_cc, native_env, run, sanitizers_work
 
 ROOT = Path(__file__).resolve().parent.parent
 CSRC = ROOT / "csrc"
@@ -36,33 +33,8 @@ SAN_ENV = {
 }
 
 
-def _find_cc():
-    for name in (os.environ.get("CC"), "cc", "gcc"):
-        if name and shutil.which(name.split()[0]):
-            return name.split()
-    return None
-
-
-CC = _find_cc()
-pytestmark = pytest.mark.skipif(CC is None, reason="no C compiler (cc or gcc) on PATH")
-
-
-def _run(cmd, **kw):
-    kw.setdefault("env", native_env())
-    return subprocess.run(cmd, capture_output=True, text=True, **kw)
-
-
-def _sanitizers_work(tmp_path):
-    """Compile and run a trivial program with the sanitizers: the flags may be
-    accepted while the runtime library is missing, so running it is the test."""
-    probe = tmp_path / "probe.c"
-    probe.write_text("int main(void) { return 0; }\n")
-    exe = tmp_path / "probe"
-    r = _run(CC + BASE_FLAGS + SAN_FLAGS + [str(probe), "-o", str(exe)])
-    if r.returncode != 0:
-        return False
-    r = _run([str(exe)], env=native_env(SAN_ENV), timeout=60)
-    return r.returncode == 0
+CC = find_cc()
+pytestmark = pytest.mark.skipif(CC is None, reason="no C compiler (cc, gcc or clang) on PATH")
 
 
 # The default build (on x86 the SSE2 string window), one with TJ_JSON_NO_SSE2,
@@ -72,25 +44,25 @@ def _sanitizers_work(tmp_path):
 @pytest.mark.parametrize("variant", [[], ["-DTJ_JSON_NO_SSE2"], ["-DTJ_JSON_PORTABLE"]],
                          ids=["default", "no_sse2", "portable"])
 def test_c_json(tmp_path, variant):
-    sanitize = _sanitizers_work(tmp_path)
+    sanitize = sanitizers_work(CC, tmp_path, BASE_FLAGS + SAN_FLAGS, SAN_ENV)
     exe = tmp_path / "test_json"
     cmd = CC + BASE_FLAGS + variant + (SAN_FLAGS if sanitize else []) + [
         str(TEST_SRC), str(JSON_SRC), "-o", str(exe)]
-    build = _run(cmd)
+    build = run(cmd)
     assert build.returncode == 0, "compile failed:\n%s\n%s%s" % (" ".join(cmd), build.stdout, build.stderr)
 
-    run = _run([str(exe)], env=native_env(SAN_ENV), timeout=600)
-    output = run.stdout + run.stderr
-    if run.returncode != 0:
+    result = run([str(exe)], env=native_env(SAN_ENV), timeout=600)
+    output = result.stdout + result.stderr
+    if result.returncode != 0:
         sys.stdout.write(output)
-    assert run.returncode == 0, "test_json failed (sanitizers %s):\n%s" % (
+    assert result.returncode == 0, "test_json failed (sanitizers %s):\n%s" % (
         "on" if sanitize else "off", output[-20000:])
-    last = run.stdout.strip().splitlines()[-1]
+    last = result.stdout.strip().splitlines()[-1]
     assert last.endswith(" passed, 0 failed"), output[-20000:]
 
 
 def test_c_json_strict_warnings(tmp_path):
     """json.c compiles without a single warning under the project's strict flags."""
     cmd = CC + STRICT_FLAGS + ["-c", str(JSON_SRC), "-o", str(tmp_path / "json.o")]
-    r = _run(cmd)
+    r = run(cmd)
     assert r.returncode == 0, "%s\n%s%s" % (" ".join(cmd), r.stdout, r.stderr)

@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from _native import crypto_flags, native_env
+from _native import crypto_flags, find_cc, native_env, sanitizers_work
 from _rfc7515 import (
     RFC7515_A2_JWK,
     RFC7515_A2_SIG,
@@ -46,10 +44,6 @@ PKEY_SOURCES = [CSRC / "pkey_load.c", CSRC / "pkey_ops.c"]
 # building the C test program
 
 
-def _compiler() -> str | None:
-    return os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
-
-
 SAN_FLAGS = ["-fsanitize=address,undefined", "-fno-sanitize-recover=undefined", "-fno-omit-frame-pointer"]
 SAN_ENV = {
     "ASAN_OPTIONS": "detect_leaks=1:abort_on_error=0:exitcode=99",
@@ -57,16 +51,8 @@ SAN_ENV = {
 }
 
 
-def _sanitizers_work(cc: str, tmp: Path) -> bool:
-    src = tmp / "probe.c"
-    src.write_text("#include <stdlib.h>\nint main(void){char *p = malloc(4); p[0] = 0; free(p); return 0;}\n")
-    exe = tmp / "probe"
-    try:
-        subprocess.run([cc, *SAN_FLAGS, str(src), "-o", str(exe)], check=True, capture_output=True, env=native_env())
-        subprocess.run([str(exe)], check=True, capture_output=True, env=native_env(SAN_ENV), timeout=60)
-    except (OSError, subprocess.CalledProcessError, subprocess.TimeoutExpired):
-        return False
-    return True
+# Allocates and frees: LeakSanitizer (on in SAN_ENV) must be able to run here too.
+LEAK_PROBE = "#include <stdlib.h>\nint main(void){char *p = malloc(4); p[0] = 0; free(p); return 0;}\n"
 
 
 class CProgram:
@@ -88,15 +74,15 @@ class CProgram:
 
 @pytest.fixture(scope="module")
 def cprog(tmp_path_factory) -> CProgram:
-    cc = _compiler()
+    cc = find_cc()
     if cc is None:
         pytest.skip("no C compiler")
     tmp = tmp_path_factory.mktemp("c_pkey")
     cflags, libs = crypto_flags()
-    san = _sanitizers_work(cc, tmp)
+    san = sanitizers_work(cc, tmp, SAN_FLAGS, SAN_ENV, LEAK_PROBE)
     exe = tmp / "test_pkey"
     cmd = [
-        cc, "-std=c99", "-O1", "-g", "-Wall", "-Wextra", "-Wshadow", "-Werror",
+        *cc, "-std=c99", "-O1", "-g", "-Wall", "-Wextra", "-Wshadow", "-Werror",
         *(SAN_FLAGS if san else []), *cflags, f"-I{CSRC}",
         *map(str, PKEY_SOURCES), str(C_TEST), *libs, "-pthread", "-o", str(exe),
     ]
@@ -104,19 +90,19 @@ def cprog(tmp_path_factory) -> CProgram:
     if proc.returncode != 0 and "openssl/" in proc.stderr and "No such file" in proc.stderr:
         pytest.skip("OpenSSL development headers not found")
     assert proc.returncode == 0, f"{' '.join(cmd)}\n{proc.stderr}"
-    print(f"\nbuilt {exe.name} with {cc}, sanitizers: {'address,undefined' if san else 'none'}")
+    print(f"\nbuilt {exe.name} with {' '.join(cc)}, sanitizers: {'address,undefined' if san else 'none'}")
     return CProgram(exe, san)
 
 
 def test_pkey_sources_compile_strict(tmp_path):
     """The library files build with the project's strict flags and no deprecated OpenSSL API."""
-    cc = _compiler()
+    cc = find_cc()
     if cc is None:
         pytest.skip("no C compiler")
     cflags, _ = crypto_flags()
     for src in PKEY_SOURCES:
         cmd = [
-            cc, "-std=c99", "-O2", "-Wall", "-Wextra", "-Wshadow", "-Werror",
+            *cc, "-std=c99", "-O2", "-Wall", "-Wextra", "-Wshadow", "-Werror",
             "-DOPENSSL_API_COMPAT=30000", "-DOPENSSL_NO_DEPRECATED", *cflags, f"-I{CSRC}",
             "-c", str(src), "-o", str(tmp_path / (src.stem + ".o")),
         ]

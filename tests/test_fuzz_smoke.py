@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from _native import native_env
+from _native import native_env, pkg_config_crypto, run
 
 ROOT = Path(__file__).resolve().parent.parent
 FUZZ = ROOT / "fuzz"
@@ -33,21 +32,6 @@ SECONDS = int(os.environ.get("FUZZ_SMOKE_SECONDS", "5"))
 
 
 
-def _run(cmd, **kw):
-    kw.setdefault("env", native_env())
-    return subprocess.run(cmd, capture_output=True, text=True, **kw)
-
-
-def _crypto_flags():
-    if not shutil.which("pkg-config"):
-        return None
-    cf = _run(["pkg-config", "--cflags", "libcrypto"])
-    lf = _run(["pkg-config", "--libs", "libcrypto"])
-    if cf.returncode or lf.returncode:
-        return None
-    return cf.stdout.split(), lf.stdout.split()
-
-
 def _libfuzzer_reason(tmp: Path):
     """None when clang can build and run a libFuzzer+ASan+UBSan program, else why not."""
     if not shutil.which(CLANG):
@@ -55,13 +39,13 @@ def _libfuzzer_reason(tmp: Path):
     src = tmp / "probe.c"
     src.write_text("#include <stdint.h>\n#include <stddef.h>\n"
                    "int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { (void)d; (void)n; return 0; }\n")
-    r = _run([CLANG, "-fsanitize=fuzzer,address,undefined", str(src), "-o", str(tmp / "probe")])
+    r = run([CLANG, "-fsanitize=fuzzer,address,undefined", str(src), "-o", str(tmp / "probe")])
     if r.returncode:
         return f"{CLANG} cannot link libFuzzer (install libclang-rt-NN-dev): {r.stderr.strip()[-200:]}"
-    r = _run([str(tmp / "probe"), "-runs=1"], timeout=60)
+    r = run([str(tmp / "probe"), "-runs=1"], timeout=60)
     if r.returncode:
         return f"libFuzzer probe does not run: {r.stderr.strip()[-200:]}"
-    if _crypto_flags() is None:
+    if pkg_config_crypto() is None:
         return "pkg-config or libcrypto development files (libssl-dev) missing"
     return None
 
@@ -72,7 +56,7 @@ def fuzz_env(tmp_path_factory):
     reason = _libfuzzer_reason(tmp)
     if reason:
         pytest.skip(reason)
-    return _crypto_flags()
+    return pkg_config_crypto()
 
 
 @pytest.mark.parametrize("target", TARGETS)
@@ -83,18 +67,18 @@ def test_fuzz_target_smoke(fuzz_env, target, tmp_path):
             "-fno-sanitize-recover=undefined", f"-I{ROOT / 'csrc'}"] + cflags
            + [str(FUZZ / f"{target}.c")] + sorted(str(p) for p in (ROOT / "csrc").glob("*.c"))
            + ["-o", str(exe)] + libs)
-    build = _run(cmd, timeout=600)
+    build = run(cmd, timeout=600)
     assert build.returncode == 0, "build failed:\n%s\n%s" % (" ".join(cmd), build.stderr[-4000:])
 
     seeds = tmp_path / "seeds"
-    gen = _run([sys.executable, str(FUZZ / "make_corpus.py"), target, str(seeds)], timeout=120)
+    gen = run([sys.executable, str(FUZZ / "make_corpus.py"), target, str(seeds)], timeout=120)
     assert gen.returncode == 0, gen.stderr
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     env = native_env({"ASAN_OPTIONS": "detect_leaks=1", "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1"})
-    run = _run([str(exe), f"-runs={RUNS}", f"-max_total_time={SECONDS}", "-rss_limit_mb=1024", "-timeout=5",
+    fuzz = run([str(exe), f"-runs={RUNS}", f"-max_total_time={SECONDS}", "-rss_limit_mb=1024", "-timeout=5",
                 "-seed=1", f"-artifact_prefix={tmp_path}/", str(corpus), str(seeds)],
                env=env, timeout=SECONDS + 120)
     crashes = [p.name for p in tmp_path.iterdir() if p.name.startswith(("crash-", "leak-", "timeout-", "oom-"))]
-    assert run.returncode == 0 and not crashes, (
-        f"{target} failed (rc {run.returncode}, artifacts {crashes} in {tmp_path}):\n{run.stderr[-4000:]}")
+    assert fuzz.returncode == 0 and not crashes, (
+        f"{target} failed (rc {fuzz.returncode}, artifacts {crashes} in {tmp_path}):\n{fuzz.stderr[-4000:]}")
