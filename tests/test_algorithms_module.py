@@ -335,17 +335,19 @@ def test_signing_goes_through_the_core_and_is_cached(keys, monkeypatch):
     for name, key_name in ASYMMETRIC_CASES:
         algos[name].sign(MSG, keys[key_name])
     assert calls == [("ES512" if name == "ES521" else name) for name, _ in ASYMMETRIC_CASES]
-    entry = tj_alg._signing_keys[id(keys["rsa"])]
-    assert entry[0] is keys["rsa"] and entry[1] is not None
-    prepared = entry[1]
+    cache = tj_alg.PRIVATE_SIGNING_KEYS
+    entry = cache.by_id[id(keys["rsa"])]
+    assert entry[1] is keys["rsa"] and entry[0] is not None
+    prepared = entry[0]
     algos["RS256"].sign(MSG, keys["rsa"])
-    assert tj_alg._signing_keys[id(keys["rsa"])][1] is prepared
+    assert cache.by_id[id(keys["rsa"])][0] is prepared
 
 
 def test_signing_cache_is_bounded():
-    for _ in range(tj_alg._SIGNING_CACHE_SIZE + 10):
+    cache = tj_alg.PRIVATE_SIGNING_KEYS
+    for _ in range(cache.capacity + 10):
         tj_alg.OKPAlgorithm().sign(MSG, ed25519.Ed25519PrivateKey.generate())
-    assert len(tj_alg._signing_keys) <= tj_alg._SIGNING_CACHE_SIZE
+    assert len(cache.by_id) <= cache.capacity
 
 
 def test_combinations_the_core_does_not_sign_fall_back(keys):

@@ -14,11 +14,13 @@ from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
 from cpython.unicode cimport PyUnicode_AsUTF8AndSize
 
 from ._ccore cimport *
+from ._cbinding cimport *
 
 import datetime as _datetime
 import warnings as _warnings
 from collections.abc import Iterable as _Iterable
 
+from . import _policy
 from ._claims import validate_claims as _validate_claims
 from ._hmac_guard import check_hmac_secret as _check_hmac_secret
 from .exceptions import (
@@ -44,8 +46,9 @@ include "_tape.pxi"
 
 # Tokens up to this size decode with scratch memory on the C stack; larger
 # ones (up to the verifier's max_token_length) get one heap block per call.
-DEF STACK_BUF = 4096
-DEF STACK_TAPE = 2304
+cdef enum:
+    STACK_BUF = 4096
+    STACK_TAPE = 2304
 
 DEFAULT_MAX_TOKEN_LENGTH = TJ_DEFAULT_MAX_TOKEN_LEN
 
@@ -804,7 +807,8 @@ include "_cache.pxi"
 # The module-level decode prepares a Verifier per distinct (key, algorithms,
 # options, audience, issuer, subject, leeway) and keeps the most recently
 # prepared ones, so code written for PyJWT gets prepared keys without changes.
-DEF VERIFIER_CACHE_SIZE = 128
+cdef enum:
+    VERIFIER_CACHE_SIZE = 128
 cdef dict _verifier_cache = {}
 cdef object _UNCACHEABLE = object()
 
@@ -1152,6 +1156,23 @@ def bench_raw_verify(PreparedKey key, str alg, bytes msg, bytes sig, Py_ssize_t 
     if st != TJ_OK:
         raise PyJWTError(f"raw verification failed in the benchmark loop: {tj_status_message(st).decode()}")
     return _elapsed(&t0, &t1)
+
+
+def _c_algorithm_table():
+    """The C core's table (csrc/algs.c): {canonical name: key family or None}
+    for every algorithm it knows, "none" included. For the test that proves
+    turbojwt._policy agrees with it."""
+    cdef int a
+    families = {TJ_FAMILY_HMAC: "HMAC", TJ_FAMILY_RSA: "RSA", TJ_FAMILY_EC: "EC", TJ_FAMILY_OKP: "OKP",
+                TJ_FAMILY_NONE: None}
+    return {tj_alg_name(<tj_alg>a).decode(): families[tj_alg_family(<tj_alg>a)]
+            for a in range(<int>TJ_ALG_NONE, <int>TJ_ALG_COUNT)}
+
+
+def _c_canonical_name(str name):
+    """The canonical name of the algorithm the C core reads ``name`` as ("" for none)."""
+    cdef bytes b = name.encode("utf-8", "surrogatepass")
+    return tj_alg_name(tj_alg_from_name(b, len(b))).decode()
 
 
 def b64url_decode(bytes data):

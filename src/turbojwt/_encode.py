@@ -25,6 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from . import _core
+from ._policy import SIGNING_ALGORITHMS, signing_keys, weak_key_message
 from .api_jwk import PyJWK
 from .exceptions import InvalidKeyError, InvalidTokenError
 from .warnings import InsecureKeyLengthWarning
@@ -33,16 +34,7 @@ __all__ = ["encode", "encode_jws", "fast_encode", "native_signature"]
 
 # The marker of "no algorithm given", shared with the core's hot path.
 _ALGORITHM_UNSET: Any = _core.ALGORITHM_UNSET
-_HMAC_MIN_LENGTH = {"HS256": 32, "HS384": 48, "HS512": 64}
-_PUBLIC_KEY_ALGORITHMS = frozenset(
-    ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "ES521", "ES256K", "EdDSA"]
-)
-_SIGNING_KEY_CACHE_SIZE = 64
-# (kind, cache key) -> (PreparedKey, the key object): holding the object keeps
-# an identity-keyed entry's id from being reused while the entry lives.
-_signing_keys: dict[tuple[str, Any], tuple[Any, Any]] = {}
-
-
+_SIGNED_BY_CORE = frozenset(SIGNING_ALGORITHMS)
 _b64url = _core.b64url_encode
 _json_compact = _core.json_compact
 _encode_claims = _core.encode_claims
@@ -66,41 +58,11 @@ def _dumps(obj: Any, json_encoder: type[json.JSONEncoder] | None, sort_keys: boo
 
 def _signing_key(key: Any, algorithm: str) -> Any:
     """The PreparedKey that signs with ``algorithm``, prepared once per key."""
-    kind = "HMAC" if algorithm in _HMAC_MIN_LENGTH else "PKEY"
-    if isinstance(key, (str, bytes)):
-        cache_key: Any = (kind, type(key), key)
-    elif type(key).__module__.startswith("cryptography."):
-        cache_key = (kind, "id", id(key))
-    else:
-        cache_key = None
-    found = _signing_keys.get(cache_key) if cache_key is not None else None
-    if found is not None and found[1] is key:
-        return found[0]
-    prepared = _core.prepare_hmac_key(key) if kind == "HMAC" else _core.prepare_private_key(key)
-    if cache_key is not None:
-        if len(_signing_keys) >= _SIGNING_KEY_CACHE_SIZE:
-            _signing_keys.pop(next(iter(_signing_keys)), None)
-        _signing_keys[cache_key] = (prepared, key)
-    return prepared
+    return signing_keys(algorithm)(key)
 
 
 def _weak_key_message(prepared: Any, algorithm: str) -> str | None:
-    if algorithm in _HMAC_MIN_LENGTH:
-        minimum = _HMAC_MIN_LENGTH[algorithm]
-        message = (
-            f"The HMAC key is {prepared.size} bytes long, which is below the minimum recommended "
-            f"length of {minimum} bytes for SHA{minimum * 8}. See RFC 7518 Section 3.2."
-            if prepared.size < minimum
-            else None
-        )
-    elif prepared.family == "RSA" and prepared.size < 2048:
-        message = (
-            f"The RSA key is {prepared.size} bits long, which is below the minimum recommended "
-            "size of 2048 bits. See NIST SP 800-131A."
-        )
-    else:
-        message = None
-    return message
+    return weak_key_message(algorithm, prepared.family, prepared.size)
 
 
 def _check_key_length(prepared: Any, algorithm: str, enforce: bool, stacklevel: int = 5) -> None:
@@ -117,7 +79,7 @@ def native_signature(signing_input: bytes, key: Any, algorithm: str, enforce_min
         if not (key is None or key == ""):
             raise InvalidKeyError('When alg = "none", key value must be None.')
         return b""
-    if algorithm not in _HMAC_MIN_LENGTH and algorithm not in _PUBLIC_KEY_ALGORITHMS:
+    if algorithm not in _SIGNED_BY_CORE:
         raise NotImplementedError("Algorithm not supported")
     if isinstance(key, PyJWK):
         key = key.key
@@ -173,9 +135,8 @@ def encode_jws(
         del header["b64"]
 
     json_header = _dumps(header, json_encoder, sort_headers)
-    if signer is native_signature and type(algorithm_) is str and (
-        algorithm_ in _HMAC_MIN_LENGTH or algorithm_ in _PUBLIC_KEY_ALGORITHMS
-    ) and type(payload) is bytes:
+    if signer is native_signature and type(algorithm_) is str and algorithm_ in _SIGNED_BY_CORE \
+            and type(payload) is bytes:
         # native_signature's steps, then signing and assembly in one core call
         prepared = _signing_key(key.key if isinstance(key, PyJWK) else key, algorithm_)
         _check_key_length(prepared, algorithm_, enforce_min_length, stacklevel=4)

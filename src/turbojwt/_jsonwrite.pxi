@@ -22,49 +22,7 @@ from cpython.ref cimport Py_XINCREF, Py_XDECREF
 from libc.string cimport memcpy, strlen
 from libc.math cimport isinf
 
-
-cdef extern from *:
-    """
-    /* PyUnicode_READY: needed for legacy strings before 3.12, gone later. */
-    static inline int tj_jw_str_ready(PyObject *o) {
-    #if PY_VERSION_HEX < 0x030C0000
-        return PyUnicode_READY(o);
-    #else
-        (void)o;
-        return 0;
-    #endif
-    }
-    """
-    int tj_jw_str_ready(object o) except -1
-
-
-cdef extern from *:
-    """
-    #include <string.h>
-    /* Length of the prefix of ASCII s[0..n) that json.dumps copies as is (no
-     * byte below ' ', '"', '\\' or DEL), eight bytes at a time. */
-    static inline size_t tj_jw_plain_prefix(const unsigned char *s, size_t n) {
-        const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-        size_t i = 0;
-        for (; i + 8 <= n; i += 8) {
-            uint64_t w, q, b;
-            memcpy(&w, s + i, 8);
-            q = w ^ (ones * 0x22u);                 /* '"'  -> 0 */
-            b = w ^ (ones * 0x5cu);                 /* '\\' -> 0 */
-            if (((w - ones * 0x20u)                 /* < ' ' (ASCII: no borrow from bit 7) */
-                 | (q - ones) | (b - ones)
-                 | (w + ones * 0x01u)) & high)      /* 0x7f + 1 sets bit 7 */
-                break;
-        }
-        for (; i < n; i++) {
-            unsigned char c = s[i];
-            if (c < 0x20 || c == 0x22 || c == 0x5c || c >= 0x7f)
-                break;
-        }
-        return i;
-    }
-    """
-    size_t tj_jw_plain_prefix(const unsigned char *s, size_t n) nogil
+# The writer's C helpers (tj_jw_str_ready, tj_jw_plain_prefix) are in jsonwrite.h.
 
 
 cdef extern from "Python.h":
@@ -593,15 +551,11 @@ def encode_compact(bytes header_json, bytes payload, PreparedKey key, str alg, b
 ALGORITHM_UNSET = object()      # encode's "no algorithm given" marker (turbojwt._encode uses it)
 cdef object _ALG_UNSET = ALGORITHM_UNSET
 
-# Prepared signing keys of the hot path, kept per algorithm and key type: str
-# and bytes keys by value (apart, so a str is never compared with bytes), other
-# objects by id with the object held, so that the id is not reused while the
-# entry lives. Only keys that sign the algorithm without a key-length warning
-# get in: anything else takes the general path, which raises or warns as
-# PyJWT does.
-cdef enum:
-    _JW_KEY_CACHE = 64          # prepared keys kept per algorithm and key type
-
+# The hot path signs with keys from turbojwt._policy's signing-key caches (one
+# for HMAC secrets, one for private keys), whose dicts it reads directly: str
+# and bytes keys by value, other objects by id with the object held. A key
+# that cannot sign the algorithm, or that PyJWT would warn about, takes the
+# general path, which raises or warns as PyJWT does.
 
 cdef class _SignAlg:
     """What the hot path needs of one algorithm, found with one dict look-up."""
@@ -609,67 +563,61 @@ cdef class _SignAlg:
     cdef int hmac_min                # PyJWT's minimum HMAC key length (0: not HMAC)
     cdef bytes header_sorted         # b64 of {"alg":...,"typ":"JWT"}: the header without extra headers
     cdef bytes header_unsorted       # b64 of {"typ":"JWT","alg":...}
-    cdef dict keys_str
+    cdef object cache                # the _policy.SigningKeyCache of its keys
+    cdef dict keys_str               # that cache's dicts
     cdef dict keys_bytes
     cdef dict keys_obj
 
 
-cdef _SignAlg _new_sign_alg(str name, int hmac_min):
+cdef _SignAlg _new_sign_alg(str name):
     cdef _SignAlg info = _SignAlg.__new__(_SignAlg)
     info.alg = _jw_alg(name)
-    info.hmac_min = hmac_min
+    info.hmac_min = _policy.HMAC_MIN_KEY_BYTES.get(name, 0)
     info.header_sorted = b64url_encode(b'{"alg":"%s","typ":"JWT"}' % name.encode())
     info.header_unsorted = b64url_encode(b'{"typ":"JWT","alg":"%s"}' % name.encode())
-    info.keys_str = {}
-    info.keys_bytes = {}
-    info.keys_obj = {}
+    info.cache = _policy.signing_keys(name)
+    info.keys_str = info.cache.by_str
+    info.keys_bytes = info.cache.by_bytes
+    info.keys_obj = info.cache.by_id
     return info
 
 
-# The algorithms of PyJWT's default registry that the core signs; the hot path
-# takes no other name ("none", anything a caller registers). ES521 is PyJWT's
-# old name for ES512, kept in its registry: the header says "ES521".
-cdef dict _JW_SIGN = {
-    name: _new_sign_alg(name, {"HS256": 32, "HS384": 48, "HS512": 64}.get(name, 0))
-    for name in ("HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
-                 "ES256", "ES384", "ES512", "ES521", "ES256K", "EdDSA")
-}
+# The algorithms of PyJWT's default registry that the core signs (_policy's
+# SIGNING_ALGORITHMS); the hot path takes no other name ("none", anything a
+# caller registers).
+cdef dict _JW_SIGN = {name: _new_sign_alg(name) for name in _policy.SIGNING_ALGORITHMS}
+cdef int _JW_RSA_MIN_BITS = _policy.RSA_MIN_KEY_BITS
 
 
 cdef bint _jw_weak(PreparedKey pk, _SignAlg info):
-    """Would PyJWT warn about this key's length (see _encode._weak_key_message)?"""
+    """Would PyJWT warn about this key's length (_policy.weak_key_message)?"""
     cdef tj_family fam = tj_key_family(pk.key)
     if fam == TJ_FAMILY_HMAC:
         return pk.size < info.hmac_min
-    return fam == TJ_FAMILY_RSA and pk.size < 2048
+    return fam == TJ_FAMILY_RSA and pk.size < _JW_RSA_MIN_BITS
+
+
+cdef inline bint _jw_usable(PreparedKey pk, _SignAlg info):
+    """Can the hot path sign with pk for this algorithm (no error, no warning)?"""
+    return tj_key_supports(pk.key, info.alg) and tj_key_is_private(pk.key) and not _jw_weak(pk, info)
 
 
 cdef object _jw_prepare(object key, _SignAlg info):
     """Prepare ``key`` for the hot path and remember it, or None (the general path decides)."""
     cdef type tk = type(key)
     cdef PreparedKey pk
-    cdef dict per
     if tk is PreparedKey:
         pk = key
-    elif tk is str or tk is bytes or (<str>getattr(tk, "__module__", "")).startswith("cryptography."):
+        return pk if _jw_usable(pk, info) else None
+    if tk is str or tk is bytes or (<str>getattr(tk, "__module__", "")).startswith("cryptography."):
         try:
-            pk = prepare_hmac_key(key) if info.hmac_min else prepare_private_key(key)
+            pk = info.cache.prepare(key)
         except Exception:
             return None     # the general path raises it again, where PyJWT does
     else:
         return None         # a PyJWK, or a key PyJWT's algorithms may refuse: the general path
-    if not tj_key_supports(pk.key, info.alg) or not tj_key_is_private(pk.key) or _jw_weak(pk, info):
-        return None
-    if tk is PreparedKey:
-        return pk           # nothing to remember
-    per = info.keys_str if tk is str else info.keys_bytes if tk is bytes else info.keys_obj
-    if len(per) >= _JW_KEY_CACHE:
-        per.pop(next(iter(per)), None)
-    if per is info.keys_obj:
-        per[id(key)] = (pk, key)
-    else:
-        per[key] = pk
-    return pk
+    info.cache.put(key, pk)
+    return pk if _jw_usable(pk, info) else None
 
 
 cdef inline object _jw_signing_key(object key, _SignAlg info):
@@ -685,7 +633,7 @@ cdef inline object _jw_signing_key(object key, _SignAlg info):
         if hit is not None:
             hit = (<tuple>hit)[0] if (<tuple>hit)[1] is key else None
     if hit is not None:
-        return hit
+        return hit if _jw_usable(<PreparedKey>hit, info) else None
     return _jw_prepare(key, info)
 
 
@@ -796,10 +744,7 @@ def encode_claims(payload, key, algorithm=ALGORITHM_UNSET, headers=None, bint so
 
 
 def clear_signing_keys():
-    """Forget the prepared signing keys of encode's hot path (tests; key rotation needs no call)."""
-    cdef _SignAlg info
-    for info in _JW_SIGN.values():
-        info.keys_str.clear()
-        info.keys_bytes.clear()
-        info.keys_obj.clear()
+    """Forget the prepared signing keys of encode (tests; key rotation needs no call)."""
+    _policy.HMAC_SIGNING_KEYS.clear()
+    _policy.PRIVATE_SIGNING_KEYS.clear()
 

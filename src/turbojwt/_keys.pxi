@@ -65,9 +65,7 @@ def prepare_hmac_key(key):
     return pk
 
 
-cdef dict _HMAC_DIGEST_SIZE = {TJ_ALG_HS256: 32, TJ_ALG_HS384: 48, TJ_ALG_HS512: 64}
 cdef dict _FAMILY_NAMES = {TJ_FAMILY_HMAC: "HMAC", TJ_FAMILY_RSA: "RSA", TJ_FAMILY_EC: "EC", TJ_FAMILY_OKP: "OKP"}
-_MIN_RSA_BITS = 2048
 
 
 cdef bytes _cryptography_der(key):
@@ -131,22 +129,8 @@ def prepare_public_key(key):
 
 
 cdef object _weak_key_message(tj_alg alg, PreparedKey key):
-    """The InsecureKeyLengthWarning text when key is below alg's recommended size, else None."""
-    cdef int minimum
-    if tj_alg_family(alg) == TJ_FAMILY_HMAC:
-        minimum = _HMAC_DIGEST_SIZE[alg]
-        if key.size < minimum:
-            return (
-                f"The HMAC key is {key.size} bytes long, which is below the minimum "
-                f"recommended length of {minimum} bytes for SHA{minimum * 8}. "
-                "See RFC 7518 Section 3.2."
-            )
-    elif tj_alg_family(alg) == TJ_FAMILY_RSA and key.size < _MIN_RSA_BITS:
-        return (
-            f"The RSA key is {key.size} bits long, which is below the minimum "
-            f"recommended size of {_MIN_RSA_BITS} bits. See NIST SP 800-131A."
-        )
-    return None
+    """The InsecureKeyLengthWarning text when key is below alg's recommended size, else None (turbojwt._policy)."""
+    return _policy.weak_key_message(tj_alg_name(alg).decode(), key.family, key.size)
 
 
 cdef class _AllowedAlg:

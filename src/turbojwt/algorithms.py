@@ -11,12 +11,12 @@ Where the C core can do the work it does:
 
 - HMAC signatures and constant-time verification for HS256/HS384/HS512;
 - RSA, RSA-PSS, ECDSA and EdDSA signing: each ``cryptography`` private key is
-  converted once to a prepared C key (kept in a small cache keyed by the
-  object's identity) and signed by ``_core.sign_raw``.
+  converted once to a prepared C key (kept in ``_policy``'s signing-key cache,
+  by the object's identity) and signed by ``_core.sign_raw``.
 
-Public-key verification goes through ``cryptography``, as in PyJWT: the
-binding has no raw verify entry point (only the token decoder and a benchmark
-loop use the C verify). Anything the core does not support (another curve,
+Public-key verification goes through ``cryptography``, as in PyJWT (the C
+core verifies signatures inside token decoding only: Verifier and decode).
+Anything the core does not support (another curve,
 another hash, a message that is not ``bytes``) falls back to ``cryptography``,
 so results and errors are PyJWT's.
 
@@ -38,6 +38,7 @@ from typing import Any, ClassVar, NoReturn, Union, cast
 
 from . import _core
 from ._hmac_guard import check_hmac_secret
+from ._policy import PRIVATE_SIGNING_KEYS, PUBLIC_KEY_ALGORITHMS, RSA_MIN_KEY_BITS, hmac_weak_key_message, rsa_weak_key_message
 from .exceptions import InvalidKeyError
 from .types import HashlibHash, JWKDict
 from .utils import (
@@ -128,20 +129,7 @@ __all__ = [
 ]
 
 #: The algorithm names that need ``cryptography`` (PyJWT's set, ``ES521`` included).
-requires_cryptography = {
-    "RS256",
-    "RS384",
-    "RS512",
-    "ES256",
-    "ES256K",
-    "ES384",
-    "ES521",
-    "ES512",
-    "PS256",
-    "PS384",
-    "PS512",
-    "EdDSA",
-}
+requires_cryptography = set(PUBLIC_KEY_ALGORITHMS)
 
 
 def get_default_algorithms() -> dict[str, Algorithm]:
@@ -177,34 +165,16 @@ def get_default_algorithms() -> dict[str, Algorithm]:
 # Signing in the C core
 
 
-# Prepared C keys of cryptography private key objects, by id(). Each entry
-# holds the object itself, so its id cannot be reused while the entry lives;
-# None records a key the core cannot take (then cryptography signs). Bounded:
-# the oldest entry goes first. Key objects are immutable, so a cached entry
-# never goes stale.
-_SIGNING_CACHE_SIZE = 64
-_signing_keys: dict[int, tuple[Any, Any]] = {}
-
-
 def _core_signing_key(key: Any) -> Any:
-    """The C core's PreparedKey for a ``cryptography`` private key, or None when the core cannot take it."""
-    entry = _signing_keys.get(id(key))
-    if entry is not None and entry[0] is key:
-        return entry[1]
+    """The C core's PreparedKey for a ``cryptography`` private key (prepared once,
+    kept in _policy's signing-key cache), or None when the core cannot take it."""
     try:
-        prepared = _core.prepare_private_key(key)
+        return PRIVATE_SIGNING_KEYS(key)
     except Exception:  # noqa: BLE001
         # Any failure (an unsupported curve, a key that refuses export) only
         # means "let cryptography sign": it then succeeds or raises the error
         # PyJWT users expect.
-        prepared = None
-    while len(_signing_keys) >= _SIGNING_CACHE_SIZE:
-        try:
-            del _signing_keys[next(iter(_signing_keys))]
-        except (KeyError, RuntimeError, StopIteration):  # another thread got there first
-            break
-    _signing_keys[id(key)] = (key, prepared)
-    return prepared
+        return None
 
 
 def _core_sign(key: Any, alg: str, msg: Any) -> bytes | None:
@@ -415,13 +385,7 @@ class HMACAlgorithm(Algorithm):
 
     def check_key_length(self, key: bytes) -> str | None:
         hash_obj = self.hash_alg()
-        minimum = hash_obj.digest_size
-        if len(key) < minimum:
-            return (
-                f"The HMAC key is {len(key)} bytes long, which is below the minimum recommended "
-                f"length of {minimum} bytes for {hash_obj.name.upper()}. See RFC 7518 Section 3.2."
-            )
-        return None
+        return hmac_weak_key_message(len(key), hash_obj.digest_size, hash_obj.name.upper())
 
     def sign(self, msg: bytes, key: bytes) -> bytes:
         alg = self._core_alg()
@@ -468,7 +432,7 @@ if has_crypto:
         SHA512: ClassVar[type[hashes.HashAlgorithm]] = hashes.SHA512
 
         _crypto_key_types = (RSAPrivateKey, RSAPublicKey)
-        _MIN_KEY_SIZE: ClassVar[int] = 2048
+        _MIN_KEY_SIZE: ClassVar[int] = RSA_MIN_KEY_BITS
         _JWS_PREFIX: ClassVar[str] = "RS"
 
         def __init__(self, hash_alg: type[hashes.HashAlgorithm]) -> None:
@@ -478,12 +442,7 @@ if has_crypto:
             return padding.PKCS1v15()
 
         def check_key_length(self, key: AllowedRSAKeys) -> str | None:
-            if key.key_size < self._MIN_KEY_SIZE:
-                return (
-                    f"The RSA key is {key.key_size} bits long, which is below the minimum "
-                    f"recommended size of {self._MIN_KEY_SIZE} bits. See NIST SP 800-131A."
-                )
-            return None
+            return rsa_weak_key_message(key.key_size)
 
         def prepare_key(self, key: AllowedRSAKeys | str | bytes) -> AllowedRSAKeys:
             """A cryptography RSA key from a key object, PEM (public or private) or an ``ssh-rsa`` line."""

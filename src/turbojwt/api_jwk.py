@@ -15,14 +15,13 @@ from typing import Any
 
 from ._core import prepare_key_material
 from ._keyformats import jwk_key_material
+from ._policy import SUPPORTED_ALGORITHMS
 from .exceptions import InvalidKeyError, PyJWKError, PyJWKSetError, PyJWTError
 
 __all__ = ["PyJWK", "PyJWKSet"]
 
-_SUPPORTED_ALGORITHMS = frozenset(
-    ["HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
-     "ES256", "ES384", "ES512", "ES256K", "EdDSA"]
-)
+# A PyJWK binds to a canonical name only (not PyJWT's ES521 alias).
+_SUPPORTED_ALGORITHMS = frozenset(SUPPORTED_ALGORITHMS)
 _EC_DEFAULT_ALGORITHM = {"P-256": "ES256", "P-384": "ES384", "P-521": "ES512", "secp256k1": "ES256K"}
 
 

@@ -52,6 +52,7 @@ from typing import IO, Any, cast
 
 from . import __version__
 from ._core import Verifier, decode as _decode, get_unverified_header, prepare_hmac_key, prepare_public_key
+from ._policy import SIGNING_ALGORITHMS
 from .api_jwk import PyJWK, PyJWKSet
 from .exceptions import DecodeError, PyJWTError
 from .jwks_client import PyJWKClient
@@ -61,8 +62,7 @@ __all__ = ["main"]
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 # The algorithm names turbojwt verifies ("none" is never accepted with a key).
-_ALGORITHMS = ("HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
-               "ES256", "ES256K", "ES384", "ES512", "ES521", "EdDSA")
+_ALGORITHMS = SIGNING_ALGORITHMS
 _MAX_KEY_FILE = 1024 * 1024
 
 # Reading: the input is read in blocks of READ_BLOCK bytes and split into lines.
