@@ -76,8 +76,8 @@ def extension() -> Extension:
         "turbojwt._core",
         sources=["src/turbojwt/_core.pyx", *sorted(glob("csrc/*.c"))],
         # every core header: a change to one rebuilds the extension
-        depends=sorted(glob("csrc/*.h")),
-        include_dirs=["csrc", *incs],
+        depends=sorted(glob("csrc/*.h") + glob("src/turbojwt/*.h")),
+        include_dirs=["csrc", "src/turbojwt", *incs],
         library_dirs=libdirs,
         libraries=libs,
         runtime_library_dirs=[d for d in libdirs if sys.platform.startswith("linux")],

@@ -9,8 +9,10 @@ installed is skipped, saying so; with neither there is nothing to check, and the
 tests say that too (they never pass without compiling). tools/test.sh installs
 clang for the fuzz smoke test, so CI compiles with both.
 
-(The Cython-generated src/turbojwt/_core.c is compiled by the build itself, with
--Werror in CI: a warning there fails ``pip install``.)
+The binding's C headers (src/turbojwt/*.h) are compiled the same way, each in a
+unit of its own, with Python's headers as system headers. (The Cython-generated
+src/turbojwt/_core.c is compiled by the build itself, with -Werror in CI: a
+warning there fails ``pip install``.)
 """
 
 from __future__ import annotations
@@ -58,6 +60,37 @@ def test_compiles_without_warnings(cc, src, tmp_path):
     if path is None:
         pytest.skip(f"{cc} not installed")
     cmd = [path, *FLAGS, *_crypto_cflags(), "-c", str(src), "-o", str(tmp_path / (src.stem + ".o"))]
+    r = subprocess.run(cmd, capture_output=True, text=True, env=native_env(), timeout=300)
+    output = (r.stdout + r.stderr).strip()
+    assert r.returncode == 0 and not output, f"{' '.join(cmd)}\nexit {r.returncode}\n{output}"
+
+
+# The binding's own C (src/turbojwt/*.h: code on Python objects, so it includes
+# Python.h) gets the same flags; Python's headers come in as system headers.
+BINDING = ROOT / "src" / "turbojwt"
+HEADERS = sorted(BINDING.glob("*.h"))
+
+
+def _python_include() -> str:
+    import sysconfig
+
+    return sysconfig.get_paths()["include"]
+
+
+def test_binding_headers_found():
+    assert {p.name for p in HEADERS} >= {"tape_objects.h", "jsonwrite.h"}, HEADERS
+
+
+@pytest.mark.parametrize("header", HEADERS, ids=[p.name for p in HEADERS])
+@pytest.mark.parametrize("cc", COMPILERS)
+def test_binding_header_compiles_without_warnings(cc, header, tmp_path):
+    path = shutil.which(cc)
+    if path is None:
+        pytest.skip(f"{cc} not installed")
+    unit = tmp_path / (header.stem + "_check.c")
+    unit.write_text(f'#include "{header.name}"\n')
+    cmd = [path, *FLAGS, f"-I{BINDING}", "-isystem", _python_include(), *_crypto_cflags(),
+           "-c", str(unit), "-o", str(tmp_path / (header.stem + ".o"))]
     r = subprocess.run(cmd, capture_output=True, text=True, env=native_env(), timeout=300)
     output = (r.stdout + r.stderr).strip()
     assert r.returncode == 0 and not output, f"{' '.join(cmd)}\nexit {r.returncode}\n{output}"

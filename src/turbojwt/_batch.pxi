@@ -15,29 +15,13 @@ from libc.stdlib cimport calloc
 import os as _os
 import threading as _threading
 
-DEF BATCH_CHUNK = 256
-# Results are built this many tokens behind the prefetch of their memory.
-DEF PREFETCH_AHEAD = 3
+cdef enum:
+    BATCH_CHUNK = 256           # tokens per C job
+    PREFETCH_AHEAD = 3          # results are built this many tokens behind the prefetch of their memory
+    # A first chunk shorter than this is decoded without starting threads: it
+    # ends sooner than the threads would start.
+    PARALLEL_MIN_TOKENS = 128
 
-cdef extern from *:
-    """
-    /* A worker thread wrote a token's decoded payload and tape, on another
-     * core, long before the calling thread builds its dict: start bringing the
-     * first lines of both into this core's cache while earlier tokens are built. */
-    static inline void tj_prefetch_result(const tj_workspace *ws, const tj_decoded *res) {
-        const char *doc = (const char *)res->payload, *tape = (const char *)(ws->tape + res->payload_root);
-        if (res->status != TJ_OK || doc == NULL)
-            return;
-        for (int line = 0; line < 6; line++) {
-            __builtin_prefetch(doc + 64 * line);
-            __builtin_prefetch(tape + 64 * line);
-        }
-    }
-    """
-    void tj_prefetch_result(const tj_workspace *ws, const tj_decoded *res) noexcept nogil
-# A first chunk shorter than this is decoded without starting threads: it
-# ends sooner than the threads would start.
-DEF PARALLEL_MIN_TOKENS = 128
 
 
 cdef class _Chunk:

@@ -10,7 +10,8 @@
 from collections import OrderedDict as _OrderedDict
 import threading as _threading
 
-DEF CACHE_MAX_TOKEN = 16384     # longer tokens are verified but not cached (bounds memory)
+cdef enum:
+    CACHE_MAX_TOKEN = 16384     # longer tokens are verified but not cached (bounds memory)
 
 
 cdef class _TokenCache:
