@@ -16,6 +16,7 @@ from ._core import (
     get_unverified_header,
 )
 from . import algorithms, api_jwk, api_jws, api_jwt, exceptions, jwk_set_cache, jwks_client, types, utils, warnings
+from . import _pyjwt_compat  # noqa: F401  (gives the binding decode's general path)
 from .api_jwk import PyJWK, PyJWKSet
 from .api_jws import (
     PyJWS,

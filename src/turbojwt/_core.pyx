@@ -21,6 +21,7 @@ import warnings as _warnings
 from collections.abc import Iterable as _Iterable
 
 from . import _policy
+from ._options import merge_options as _merge_options
 from ._claims import validate_claims as _validate_claims
 from ._hmac_guard import check_hmac_secret as _check_hmac_secret
 from .exceptions import (
@@ -52,20 +53,6 @@ cdef enum:
 
 DEFAULT_MAX_TOKEN_LENGTH = TJ_DEFAULT_MAX_TOKEN_LEN
 
-DEFAULT_OPTIONS = {
-    "verify_signature": True,
-    "verify_exp": True,
-    "verify_nbf": True,
-    "verify_iat": True,
-    "verify_aud": True,
-    "verify_iss": True,
-    "verify_sub": True,
-    "verify_jti": True,
-    "require": [],
-    "strict_aud": False,
-    "enforce_minimum_key_length": False,
-}
-
 _CLAIM_FLAGS = (
     ("verify_exp", TJ_VERIFY_EXP),
     ("verify_nbf", TJ_VERIFY_NBF),
@@ -75,21 +62,6 @@ _CLAIM_FLAGS = (
     ("verify_sub", TJ_VERIFY_SUB),
     ("verify_jti", TJ_VERIFY_JTI),
 )
-
-
-def merge_options(options=None):
-    """PyJWT 2.15's full option dict for ``options`` (None means the defaults).
-
-    With ``verify_signature`` off, every ``verify_*`` check defaults to off too
-    unless the caller turns it on explicitly.
-    """
-    if options is None:
-        return dict(DEFAULT_OPTIONS)
-    merged = dict(options)
-    if not merged.get("verify_signature", True):
-        for name, _ in _CLAIM_FLAGS:
-            merged.setdefault(name, False)
-    return {**DEFAULT_OPTIONS, **merged}
 
 
 # ---------------------------------------------------------------- status map
@@ -288,7 +260,7 @@ cdef class Verifier:
         if self._initialized:
             raise TypeError("a Verifier is initialized once: build a new one instead")
         self._initialized = True
-        merged = merge_options(options)
+        merged = _merge_options(options)
         verify_sig = bool(merged["verify_signature"])
         self.options = merged
         self._keep = []
@@ -432,16 +404,12 @@ cdef class Verifier:
 
     cdef _setup_algorithms(self, key, algorithms, bint enforce_min_length):
         """Compile the allow-list and the key (a key, a PyJWK, or a key set) into the C policy."""
-        PyJWK, PyJWKSet = _jwk_classes()
-        if isinstance(key, dict) and "keys" in key:
-            key = PyJWKSet.from_dict(key)
-        elif isinstance(key, dict) and "kty" in key:
-            key = PyJWK.from_dict(key)            # one JWK, bound to its algorithm as a PyJWK
-        if algorithms is None and isinstance(key, PyJWK):
-            algorithms = [key.algorithm_name]            # PyJWT: a PyJWK brings its algorithm
-        elif algorithms is None and isinstance(key, PyJWKSet):
-            algorithms = sorted({k.algorithm_name for k in key.keys})
-        elif not algorithms and not isinstance(key, (PyJWK, PyJWKSet)):
+        if _resolve_key is not None:
+            # PyJWT's reading of the key (turbojwt.api_jwk.resolve_key): JWK and
+            # JWKS dicts become a PyJWK or PyJWKSet, which bring their algorithms.
+            key, algorithms = _resolve_key(key, algorithms)
+        cdef bint jwk = isinstance(key, _JWK_TYPES)
+        if not algorithms and not jwk:
             # An explicitly empty allow-list with a PyJWK stays empty and
             # accepts nothing, as in PyJWT (it substitutes only for None).
             raise DecodeError(
@@ -456,11 +424,11 @@ cdef class Verifier:
         self._any_weak = False
         self._release_gil = False
         self._refused_kids = {}
-        if isinstance(key, PyJWKSet):
+        if jwk and isinstance(key, _PyJWKSet):
             self._setup_key_set(key, names, enforce_min_length)
             # The allow-list itself only names algorithms; keys come from the set.
             self._allowed = [_new_allowed(n) for n in names]
-        elif isinstance(key, PyJWK):
+        elif jwk:
             self._allowed = [_jwk_allowed_alg(n, key, enforce_min_length) for n in names]
         else:
             prepared = {}
@@ -541,10 +509,7 @@ cdef class Verifier:
         again against the current clock).
         """
         if detached_payload is None:
-            if self._cache is not None:
-                return _decode_cached(self, jwt)
-            if not self._release_gil and not self._any_weak:
-                return _run_hmac_claims(self, jwt)
+            return _decode_claims(self, jwt)
         return _run(self, jwt, detached_payload, MODE_CLAIMS)
 
     def decode_complete(self, jwt, detached_payload=None):
@@ -785,6 +750,16 @@ cdef object _run_hmac_claims(Verifier v, object jwt):
     return _new_reference(claims)
 
 
+cdef inline object _decode_claims(Verifier v, object jwt):
+    """Verifier.decode without a detached payload: through the token cache, the
+    small HMAC path, or _run."""
+    if v._cache is not None:
+        return _decode_cached(v, jwt)
+    if not v._release_gil and not v._any_weak:
+        return _run_hmac_claims(v, jwt)
+    return _run(v, jwt, None, MODE_CLAIMS)
+
+
 cdef Verifier _HEADER_READER = Verifier(None, options={"verify_signature": False})
 
 
@@ -917,39 +892,61 @@ def cached_verifier(key, algorithms=None, options=None, audience=None, issuer=No
 
 def clear_cache():
     """Forget every Verifier that the module-level decode prepared."""
+    global _last_call
     _verifier_cache.clear()
+    _last_call = None
 
 
-cdef _deprecated_arguments(str where, verify, options, dict kwargs):
-    from .warnings import RemovedInPyjwt3Warning
-    if kwargs:
-        _warnings.warn(
-            f"passing additional kwargs to {where}() is deprecated and will be removed in pyjwt "
-            f"version 3. Unsupported kwargs: {tuple(kwargs.keys())}",
-            RemovedInPyjwt3Warning,
-            stacklevel=3,
-        )
-    if verify is not None:
-        verify_signature = True if options is None else options.get("verify_signature", True)
-        if verify != verify_signature:
-            _warnings.warn(
-                "The `verify` argument to `decode` does nothing in PyJWT 2.0 and newer. "
-                "The equivalent is setting `verify_signature` to False in the `options` dictionary. "
-                "This invocation has a mismatch between the kwarg and the option entry.",
-                category=DeprecationWarning,
-                stacklevel=3,
-            )
+# The general path of the module-level decode (turbojwt._pyjwt_compat sets it
+# at import): deprecated arguments, the Python algorithm registry. The binding
+# does not import that module (it imports this one).
+cdef object _general_path = None
+# Set by _pyjwt_compat.use_python_algorithms: every call takes the general path.
+cdef bint _all_calls_general = False
 
 
-# Set when the module-level PyJWS's algorithms differ from the defaults (a
-# registered custom Algorithm): decode then goes through turbojwt.api_jwt.
-cdef bint _python_algorithms = False
+def _set_general_path(fn):
+    """Install turbojwt._pyjwt_compat's general path of decode (called once, at its import)."""
+    global _general_path
+    _general_path = fn
 
 
-def use_python_algorithms(bint flag):
-    """Send module-level decode through the PyJWS algorithm registry (True) or the core alone."""
-    global _python_algorithms
-    _python_algorithms = flag
+def _route_all_calls(bint flag):
+    """Send every module-level decode through the general path (True) or only the calls the binding cannot finish."""
+    global _all_calls_general
+    _all_calls_general = flag
+
+
+# The arguments and Verifier of the last call of the common shape (see
+# _verifier_for_plain), as one tuple so that a reader always sees one call's
+# whole entry: (key, algorithm, audience, issuer, subject, leeway, verifier).
+cdef object _last_call = None
+
+
+cdef inline bint _same_plain(object a, object b):
+    """a and b are the same plain value (None, str, bytes or a number: see _plain)."""
+    return a is b or (type(a) is type(b) and a == b)
+
+
+cdef Verifier _verifier_for_plain(object key, list algorithms, object audience, object issuer,
+                                  object subject, object leeway):
+    """The cached Verifier for the common call shape (a str or bytes key, a list of
+    one algorithm name, plain audience/issuer/subject/leeway), or None.
+
+    Application code repeats one call: the last one's entry is compared first,
+    item by item (no tuple built, nothing hashed); then the cache's 6-tuple."""
+    global _last_call
+    cdef tuple last = <tuple>_last_call if _last_call is not None else None
+    cdef object alg = algorithms[0]
+    if (last is not None and _same_plain(key, last[0]) and _same_plain(alg, last[1])
+            and _same_plain(audience, last[2]) and _same_plain(issuer, last[3])
+            and _same_plain(subject, last[4]) and _same_plain(leeway, last[5])):
+        return <Verifier>last[6]
+    if type(alg) is not str:
+        return None
+    v = _verifier_for(key, algorithms, None, audience, issuer, subject, leeway)
+    _last_call = (key, alg, audience, issuer, subject, leeway, v)
+    return v
 
 
 def decode_complete(jwt, key="", algorithms=None, options=None, verify=None, detached_payload=None,
@@ -958,12 +955,9 @@ def decode_complete(jwt, key="", algorithms=None, options=None, verify=None, det
 
     The same arguments and checks as :func:`decode`.
     """
-    if _python_algorithms:
-        from . import api_jwt
-        return api_jwt.decode_complete(jwt, key, algorithms, options, verify, detached_payload, audience,
-                                       issuer, subject, leeway, **kwargs)
-    if kwargs or verify is not None:
-        _deprecated_arguments("decode_complete", verify, options, kwargs)
+    if kwargs or verify is not None or _all_calls_general:
+        return _general_path(True, jwt, key, algorithms, options, verify, detached_payload, audience, issuer,
+                             subject, leeway, kwargs)
     cdef Verifier v = _verifier_for(key, algorithms, options, audience, issuer, subject, leeway)
     return _run(v, jwt, detached_payload, MODE_COMPLETE)
 
@@ -978,13 +972,18 @@ def decode(jwt, key="", algorithms=None, options=None, verify=None, detached_pay
     ``options`` takes PyJWT's option names. The prepared key and policy are
     cached, so repeated calls with the same arguments run at Verifier speed.
     """
-    if _python_algorithms:
-        from . import api_jwt
-        return api_jwt.decode(jwt, key, algorithms, options, verify, detached_payload, audience,
-                              subject, issuer, leeway, **kwargs)
-    if kwargs or verify is not None:
-        _deprecated_arguments("decode", verify, options, kwargs)
-    cdef Verifier v = _verifier_for(key, algorithms, options, audience, issuer, subject, leeway)
+    cdef Verifier v = None
+    if kwargs or verify is not None or _all_calls_general:
+        return _general_path(False, jwt, key, algorithms, options, verify, detached_payload, audience, issuer,
+                             subject, leeway, kwargs)
+    if (options is None and (type(key) is str or type(key) is bytes) and type(algorithms) is list
+            and len(<list>algorithms) == 1 and _plain(audience) and _plain(issuer) and _plain(subject)
+            and _plain(leeway)):
+        v = _verifier_for_plain(key, <list>algorithms, audience, issuer, subject, leeway)
+    if v is None:
+        v = _verifier_for(key, algorithms, options, audience, issuer, subject, leeway)
+    if detached_payload is None:
+        return _decode_claims(v, jwt)
     return _run(v, jwt, detached_payload, MODE_CLAIMS)
 
 

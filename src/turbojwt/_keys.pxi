@@ -209,16 +209,20 @@ cdef bint _key_serves(PreparedKey key, str name):
     return tj_key_supports(key.key, tj_alg_from_name(b, len(b))) != 0
 
 
-_jwk_class_cache = None
+# turbojwt.api_jwk's key classes and its reading of a verification key, given
+# at its import (_bind_jwk): api_jwk imports this module, never the reverse.
+cdef tuple _JWK_TYPES = ()          # (PyJWK, PyJWKSet) once bound
+cdef object _PyJWKSet = None
+cdef object _resolve_key = None
 
 
-cdef tuple _jwk_classes():
-    """(PyJWK, PyJWKSet), imported on first use: api_jwk imports this module."""
-    global _jwk_class_cache
-    if _jwk_class_cache is None:
-        from .api_jwk import PyJWK, PyJWKSet
-        _jwk_class_cache = (PyJWK, PyJWKSet)
-    return _jwk_class_cache
+def _bind_jwk(pyjwk, pyjwkset, resolve_key):
+    """Give the binding api_jwk's PyJWK and PyJWKSet classes and its
+    ``resolve_key(key, algorithms) -> (key, algorithms)`` (called once, at api_jwk's import)."""
+    global _JWK_TYPES, _PyJWKSet, _resolve_key
+    _JWK_TYPES = (pyjwk, pyjwkset)
+    _PyJWKSet = pyjwkset
+    _resolve_key = resolve_key
 
 
 cdef dict _CURVES = {

@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from . import _core
 from ._core import prepare_key_material
 from ._keyformats import jwk_key_material
 from ._policy import SUPPORTED_ALGORITHMS
@@ -163,3 +164,25 @@ class PyJWKSet:
 
     def __len__(self) -> int:
         return len(self.keys)
+
+
+def resolve_key(key: Any, algorithms: Any) -> tuple[Any, Any]:
+    """PyJWT's reading of a verification key: a JWKS dict becomes a PyJWKSet and
+    one JWK dict a PyJWK; with ``algorithms`` None, a PyJWK brings its own
+    algorithm and a PyJWKSet those of its keys. Anything else is returned as given.
+
+    The binding's Verifier calls it (given at this module's import: the
+    binding never imports this module, which imports the binding).
+    """
+    if isinstance(key, dict) and "keys" in key:
+        key = PyJWKSet.from_dict(key)
+    elif isinstance(key, dict) and "kty" in key:
+        key = PyJWK.from_dict(key)            # one JWK, bound to its algorithm as a PyJWK
+    if algorithms is None and isinstance(key, PyJWK):
+        algorithms = [key.algorithm_name]
+    elif algorithms is None and isinstance(key, PyJWKSet):
+        algorithms = sorted({k.algorithm_name for k in key.keys})
+    return key, algorithms
+
+
+_core._bind_jwk(PyJWK, PyJWKSet, resolve_key)

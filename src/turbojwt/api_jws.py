@@ -18,7 +18,8 @@ from ._encode import _ALGORITHM_UNSET, encode_jws, native_signature
 from .algorithms import Algorithm, get_default_algorithms, has_crypto, requires_cryptography
 from .api_jwk import PyJWK
 from .exceptions import DecodeError, InvalidAlgorithmError, InvalidKeyError, InvalidSignatureError
-from .warnings import InsecureKeyLengthWarning, RemovedInPyjwt3Warning
+from ._pyjwt_compat import use_python_algorithms, warn_unknown_kwargs
+from .warnings import InsecureKeyLengthWarning
 
 __all__ = [
     "PyJWS",
@@ -43,13 +44,7 @@ def _signature_options(merged: dict[str, Any]) -> dict[str, Any]:
 
 
 def _warn_kwargs(where: str, kwargs: dict[str, Any]) -> None:
-    if kwargs:
-        warnings.warn(
-            f"passing additional kwargs to {where}() is deprecated and will be removed in pyjwt "
-            f"version 3. Unsupported kwargs: {tuple(kwargs.keys())}",
-            RemovedInPyjwt3Warning,
-            stacklevel=3,
-        )
+    warn_unknown_kwargs(where, kwargs, stacklevel=3)
 
 
 class PyJWS:
@@ -261,7 +256,7 @@ class _GlobalPyJWS(PyJWS):
 
     def _sync_core(self) -> None:
         changed = set(self._algorithms) != set(self._defaults) or not self._native(list(self._algorithms))
-        _core.use_python_algorithms(changed)
+        use_python_algorithms(changed)
 
 
 _jws_global_obj = _GlobalPyJWS()

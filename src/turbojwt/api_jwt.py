@@ -10,7 +10,6 @@ through the hook, then the same claim checks (``_claims.validate_claims``).
 from __future__ import annotations
 
 import json
-import warnings
 from calendar import timegm
 from collections.abc import Container, Iterable, Sequence
 from datetime import datetime, timedelta
@@ -19,6 +18,8 @@ from typing import Any
 from . import _core
 from ._claims import check_issuer, validate_claims
 from ._encode import _ALGORITHM_UNSET
+from ._options import merge_options
+from ._pyjwt_compat import warn_verify_argument
 from ._core import encode_claims as _encode_claims
 from .api_jws import PyJWS, _jws_global_obj, _signature_options, _warn_kwargs
 from .exceptions import DecodeError
@@ -38,7 +39,7 @@ class PyJWT:
 
     @staticmethod
     def _get_default_options() -> dict[str, Any]:
-        return _core.merge_options(None)
+        return merge_options(None)
 
     def _get_sig_options(self) -> dict[str, Any]:
         return {
@@ -49,13 +50,8 @@ class PyJWT:
     def _merge_options(self, options: dict[str, Any] | None = None) -> dict[str, Any]:
         if options is None:
             return self.options
-        merged = dict(options)
         # With verify_signature off, the claim checks default to off too.
-        if not merged.get("verify_signature", True):
-            for name in ("verify_exp", "verify_nbf", "verify_iat", "verify_aud", "verify_iss", "verify_sub",
-                         "verify_jti"):
-                merged.setdefault(name, False)
-        return {**self.options, **merged}
+        return merge_options(options, self.options)
 
     def encode(
         self,
@@ -124,16 +120,7 @@ class PyJWT:
     ) -> dict[str, Any]:
         """Verify ``jwt``; return ``{"payload": claims, "header": header, "signature": bytes}``."""
         _warn_kwargs("decode_complete", kwargs)
-        if verify is not None:
-            verify_signature = True if options is None else options.get("verify_signature", True)
-            if verify != verify_signature:
-                warnings.warn(
-                    "The `verify` argument to `decode` does nothing in PyJWT 2.0 and newer. "
-                    "The equivalent is setting `verify_signature` to False in the `options` dictionary. "
-                    "This invocation has a mismatch between the kwarg and the option entry.",
-                    category=DeprecationWarning,
-                    stacklevel=2,
-                )
+        warn_verify_argument(verify, options, stacklevel=2)
         merged = self._merge_options(options)
         hooks_overridden = type(self)._decode_payload is not PyJWT._decode_payload
         if not hooks_overridden and self._jws._native(algorithms):
