@@ -12,6 +12,7 @@
 # the number of tokens.
 
 from libc.stdlib cimport calloc
+import operator as _operator
 import os as _os
 import threading as _threading
 
@@ -21,6 +22,9 @@ cdef enum:
     # A first chunk shorter than this is decoded without starting threads: it
     # ends sooner than the threads would start.
     PARALLEL_MIN_TOKENS = 128
+    # More threads than this are not started (a larger threads= is capped):
+    # the shared pool keeps its workers for the process's life.
+    MAX_THREADS = 64
 
 
 
@@ -258,12 +262,17 @@ cdef list _decode_many(Verifier v, tokens, threads, bint light):
     cdef tj_pool *pool = NULL
     cdef bint shared = False
     cdef int t
+    if isinstance(tokens, (str, bytes, bytearray, memoryview)):
+        # Iterating would decode each character (or byte) as a token.
+        raise TypeError(f"tokens must be an iterable of tokens, not one {type(tokens).__name__}: "
+                        "wrap a single token in a list")
     if threads is None:
-        t = _os.cpu_count() or 1
+        threads = _os.cpu_count() or 1
     else:
-        t = threads
-        if t < 1:
+        threads = _operator.index(threads)      # TypeError for anything but an integer
+        if threads < 1:
             raise ValueError("threads must be at least 1")
+    t = min(threads, MAX_THREADS)
     source = _TokenSource(tokens)
     if not _fill_chunk(v, current, source):
         return out

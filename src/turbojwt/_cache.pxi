@@ -106,6 +106,10 @@ cdef object _decode_cached(Verifier v, object jwt):
     """Verifier.decode through the cache."""
     cdef _TokenCache cache = <_TokenCache>v._cache
     cdef double now
+    if type(jwt) is not str and type(jwt) is not bytes:
+        # Not a cache key (a list is unhashable, a subclass may hash as it
+        # likes): decoded uncached, so it fails (or not) exactly as without a cache.
+        return _run(v, jwt, None, MODE_CLAIMS)
     entry = cache.get(jwt)
     if entry is not None:
         now = tj_now()

@@ -11,6 +11,7 @@ iss, aud, sub, jti.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Container, Iterable, Mapping
 from typing import Any
@@ -78,6 +79,17 @@ def check_issuer(payload: Mapping[str, Any], issuer: Any) -> None:
         raise InvalidIssuerError("Invalid issuer")
 
 
+def check_leeway(seconds: float) -> float:
+    """``seconds`` if it is a finite number; ValueError otherwise.
+
+    NaN makes every time comparison false and an infinite leeway accepts any
+    time: either would turn the exp/nbf/iat checks off silently (fail open).
+    """
+    if not math.isfinite(seconds):
+        raise ValueError(f"leeway must be a finite number of seconds, not {seconds!r}")
+    return seconds
+
+
 def validate_claims(
     payload: Mapping[str, Any],
     options: Mapping[str, Any],
@@ -91,6 +103,7 @@ def validate_claims(
 
     ``options`` is the full, merged option dict; ``leeway`` is in seconds.
     """
+    check_leeway(leeway)
     for claim in options["require"]:
         if payload.get(claim) is None:
             raise MissingRequiredClaimError(claim)

@@ -10,6 +10,7 @@ the claims dict from the JSON tape or maps the core's status to one exception.
 from libc.stdint cimport uint8_t, uint32_t, int64_t
 from libc.stdlib cimport malloc, free
 from libc.string cimport memset
+from libc.math cimport isfinite
 from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE
 from cpython.unicode cimport PyUnicode_AsUTF8AndSize
 
@@ -22,7 +23,7 @@ from collections.abc import Iterable as _Iterable
 
 from . import _policy
 from ._options import merge_options as _merge_options
-from ._claims import validate_claims as _validate_claims
+from ._claims import check_leeway as _check_leeway, validate_claims as _validate_claims
 from ._hmac_guard import check_hmac_secret as _check_hmac_secret
 from .exceptions import (
     DecodeError,
@@ -281,6 +282,8 @@ cdef class Verifier:
             self.leeway = float(leeway)
         else:
             raise TypeError(f"leeway must be a number of seconds or a timedelta, not {type(leeway).__name__}")
+        if not isfinite(self.leeway):
+            _check_leeway(self.leeway)      # raises ValueError: a check must never fail open
 
         if max_token_length is None:
             self.max_token_length = TJ_DEFAULT_MAX_TOKEN_LEN
@@ -533,8 +536,10 @@ cdef class Verifier:
         """Verify many tokens; a list, in input order, of claims dicts or exception instances.
 
         The C core runs with the GIL released, each chunk of tokens split across
-        ``threads`` threads (default: the number of cores); each result is what
-        :meth:`decode` would return, or the exception it would raise.
+        ``threads`` threads (default: the number of cores; at most 64 are
+        used); each result is what :meth:`decode` would return, or the
+        exception it would raise. ``tokens`` must be an iterable of tokens: a
+        single str or bytes raises TypeError.
         """
         return _decode_many(self, tokens, threads, False)
 
