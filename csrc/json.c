@@ -1027,7 +1027,6 @@ size_t tj_json_unescape(const uint8_t *doc, const tj_json_entry *e, uint8_t *out
     return o;
 }
 
-/* Contract in json.h. 18 decimal digits stay below 10^18 < 2^63, so no overflow. */
 /* The value of the 8 ASCII digits at s (SWAR: pairs, then quads, then the
  * whole word, each step one multiply; see Lemire, "Faster integer parsing",
  * 2018). Read little-endian, s[0] is the lowest byte and the most
@@ -1046,6 +1045,7 @@ static inline uint64_t eight_digits(const uint8_t *s)
     return (v * (1u + (10000ULL << 32))) >> 32;
 }
 
+/* Contract in json.h. 18 decimal digits stay below 10^18 < 2^63, so no overflow. */
 int tj_json_small_int(const uint8_t *doc, const tj_json_entry *e, int64_t *out)
 {
     const uint8_t *s = doc + e->pos;

@@ -432,25 +432,30 @@ def test_lines_split_across_reads(tmp_path, capsys, monkeypatch):
 
 # ------------------------------------------------------------------ one output, every path
 
-def _fake_batch(verifier):
-    """decode_many / verify_many written in Python, for a turbojwt that lacks them."""
-    def decode_many(tokens, threads=None):
-        out = []
-        for t in tokens:
-            try:
-                out.append(verifier.decode(t))
-            except Exception as exc:  # noqa: BLE001
-                out.append(exc)
-        return out
+def _python_batch(verifier, tokens):
+    """What decode_many returns, computed token by token with Verifier.decode."""
+    out = []
+    for t in tokens:
+        try:
+            out.append(verifier.decode(t))
+        except Exception as exc:  # noqa: BLE001
+            out.append(exc)
+    return out
 
-    def verify_many(tokens, threads=None):
+
+class _PythonBatchVerifier(turbojwt.Verifier):
+    """A Verifier whose decode_many / verify_many are written in Python on top of decode."""
+
+    def decode_many(self, tokens, threads=None):
+        return _python_batch(self, tokens)
+
+    def verify_many(self, tokens, threads=None):
         return [(True, "ok") if isinstance(r, dict) else (False, type(r).__name__)
-                for r in decode_many(tokens)]
-    return decode_many, verify_many
+                for r in _python_batch(self, tokens)]
 
 
 @pytest.mark.parametrize("claims", [[], ["--claims", "sub"]])
-def test_batch_and_per_token_paths_write_the_same_output(tmp_path, capsys, monkeypatch, claims):
+def test_batch_paths_write_the_same_output(tmp_path, capsys, monkeypatch, claims):
     # Runs of invalid and valid tokens: the verify_many path switches to decode_many and back.
     invalid = [hs256({"exp": PAST}), hs256({"aud": "x"})] * 20
     mixed = write_lines(tmp_path, hostile_lines() + invalid + [hs256()] * 40 + invalid)
@@ -458,15 +463,10 @@ def test_batch_and_per_token_paths_write_the_same_output(tmp_path, capsys, monke
         "example log": ["verify", *LOG_ARGS, *claims],
         "hs256 mixed": hs_verify(mixed, *claims),
     }
-    real = hasattr(turbojwt.Verifier, "decode_many")
     for label, argv in runs.items():
         outputs = {}
-        variants = {"per token": lambda v: (None, None), "python batch": _fake_batch}
-        if real:
-            variants["decode_many"] = lambda v: (v.decode_many, None)
-            variants["verify_many"] = lambda v: (v.decode_many, getattr(v, "verify_many", None))
-        for name, methods in variants.items():
-            monkeypatch.setattr(cli, "_batch_methods", methods)
+        for name, verifier_class in {"core": turbojwt.Verifier, "python batch": _PythonBatchVerifier}.items():
+            monkeypatch.setattr(cli, "Verifier", verifier_class)
             for extra in ([], ["--threads", "2", "--batch-size", "7"]):
                 rc = cli.main(argv + extra)
                 outputs[(name, tuple(extra))] = (rc, capsys.readouterr().out)
@@ -474,19 +474,19 @@ def test_batch_and_per_token_paths_write_the_same_output(tmp_path, capsys, monke
         assert all(out == first for out in outputs.values()), label
 
 
-def test_light_path_switches_to_decode_many_after_a_mostly_invalid_chunk(monkeypatch):
-    verifier = turbojwt.Verifier(SECRET, ["HS256"], audience=AUDIENCE)
-    decode_many, verify_many = _fake_batch(verifier)
+def test_light_path_switches_to_decode_many_after_a_mostly_invalid_chunk():
     calls = []
 
-    def counting(name, func):
-        def wrapper(tokens, threads=None):
-            calls.append((name, len(tokens)))
-            return func(tokens, threads)
-        return wrapper
+    class Counting(_PythonBatchVerifier):
+        def decode_many(self, tokens, threads=None):
+            calls.append(("decode_many", len(tokens)))
+            return super().decode_many(tokens, threads)
 
-    monkeypatch.setattr(cli, "_batch_methods", lambda v: (counting("decode_many", decode_many),
-                                                          counting("verify_many", verify_many)))
+        def verify_many(self, tokens, threads=None):
+            calls.append(("verify_many", len(tokens)))
+            return super().verify_many(tokens, threads)
+
+    verifier = Counting(SECRET, ["HS256"], audience=AUDIENCE)
     chunk = cli._chunk_verifier(verifier, False, None)
     good, bad = hs256().encode(), hs256({"exp": PAST}).encode()
     first = chunk([good, good, bad])                   # mostly valid: verify_many, then the invalid one

@@ -325,20 +325,3 @@ def prepare_private_key(key):
     if not tj_key_is_private(pk.key):
         raise InvalidKeyError(f"Signing needs a private key; this {pk.family} key is public")
     return pk
-
-
-def verify_raw(PreparedKey key, alg, bytes msg, bytes sig):
-    """True when ``sig`` is a valid JWS signature of ``msg`` under ``key`` for ``alg``, by the C core.
-
-    False for a signature that does not verify, and for an algorithm the key
-    cannot serve (wrong family or curve): verification never raises for bad
-    input, as PyJWT's ``Algorithm.verify`` returns a bool.
-    """
-    cdef bytes name = str(alg).encode("utf-8", "surrogatepass")
-    cdef tj_alg a = tj_alg_from_name(name, len(name))
-    cdef tj_status st = tj_key_verify(key.key, a, <const uint8_t *>PyBytes_AS_STRING(msg),
-                                      <size_t>PyBytes_GET_SIZE(msg),
-                                      <const uint8_t *>PyBytes_AS_STRING(sig), <size_t>PyBytes_GET_SIZE(sig))
-    if st == TJ_ERR_NOMEM:
-        raise MemoryError()
-    return st == TJ_OK

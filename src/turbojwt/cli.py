@@ -462,11 +462,6 @@ class _Progress:
             self.stream.flush()
 
 
-def _batch_methods(verifier: Verifier) -> tuple[Any, Any]:
-    """``(decode_many, verify_many)`` of this turbojwt's Verifier; None for each it lacks."""
-    return getattr(verifier, "decode_many", None), getattr(verifier, "verify_many", None)
-
-
 # The result that stands for a valid token when no claim is printed (verify_many builds none).
 _VALID: dict[str, Any] = {}
 
@@ -474,35 +469,21 @@ _VALID: dict[str, Any] = {}
 def _chunk_verifier(verifier: Verifier, want_claims: bool, threads: int | None) -> Any:
     """A function from a chunk's tokens to their results (claims dict or exception), in order.
 
-    Three ways, one output: ``verify_many`` when no claim is printed and every
+    Two ways, one output: ``verify_many`` when no claim is printed and every
     allowed algorithm is an HMAC (no claims dict is built, and the invalid
     tokens are decoded again for their error message: cheap for HMAC, not for
     a public-key verify, where building the dict costs little next to the
     signature anyway; after a chunk that was mostly invalid, the next one goes
-    straight to ``decode_many``); else ``decode_many``; else, on a turbojwt
-    without them, ``Verifier.decode`` token by token.
+    straight to ``decode_many``); else ``decode_many``.
     """
-    decode_many, verify_many = _batch_methods(verifier)
+    decode_many, verify_many = verifier.decode_many, verifier.verify_many
     kwargs = {} if threads is None else {"threads": threads}
-    decode = verifier.decode
-
-    def each(tokens: list[bytes]) -> list[Any]:
-        results: list[Any] = []
-        append = results.append
-        for token in tokens:
-            try:
-                append(decode(token))
-            except Exception as exc:  # noqa: BLE001 - reported per line, as decode_many does
-                # Without its traceback: the traceback's frame holds ``results``,
-                # which holds the exception, a cycle per invalid token otherwise.
-                append(exc.with_traceback(None))
-        return results
 
     mostly_invalid = False
 
     def light(tokens: list[bytes]) -> list[Any]:
         nonlocal mostly_invalid
-        if mostly_invalid and decode_many is not None:
+        if mostly_invalid:
             # The last chunk was mostly invalid: decoding everything at once is cheaper here.
             results: list[Any] = decode_many(tokens, **kwargs)
             mostly_invalid = sum(1 for r in results if r.__class__ is not dict) * 2 > len(tokens)
@@ -512,18 +493,16 @@ def _chunk_verifier(verifier: Verifier, want_claims: bool, threads: int | None) 
         if bad:
             # Decoded again for the exception and its message (what verify_many found).
             again = [tokens[i] for i in bad]
-            redone = decode_many(again, **kwargs) if decode_many is not None else each(again)
+            redone = decode_many(again, **kwargs)
             for i, result in zip(bad, redone, strict=True):
                 results[i] = result
         mostly_invalid = len(bad) * 2 > len(tokens)
         return results
 
     hmac_only = all(str(alg).startswith("HS") for alg in verifier.algorithms)
-    if verify_many is not None and not want_claims and hmac_only:
+    if not want_claims and hmac_only:
         return light
-    if decode_many is not None:
-        return lambda tokens: decode_many(tokens, **kwargs)
-    return each
+    return lambda tokens: decode_many(tokens, **kwargs)
 
 
 class _NoToken(DecodeError):
@@ -697,9 +676,6 @@ def _verify_stream(stream: IO[bytes], verifier: Verifier, args: argparse.Namespa
                    out: IO[str], err: IO[str]) -> int:
     claim_names = _names(args.claims)
     verify_chunk = _chunk_verifier(verifier, bool(claim_names), args.threads)
-    if _batch_methods(verifier) == (None, None) and args.threads not in (None, 1):
-        print("turbojwt verify: note: this turbojwt has no Verifier.decode_many; "
-              "verifying on one thread", file=err)
     stats = _Stats()
     progress = None
     if not args.no_progress and err.isatty():
