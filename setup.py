@@ -1,4 +1,6 @@
-"""Build turbojwt's one extension: the C core (csrc/) and its Cython binding.
+"""Build turbojwt's extensions: the C core (csrc/) with its Cython binding
+(turbojwt._core), and the core's benchmark loops and test hooks (turbojwt._testing,
+which links its own copy of the core).
 
 The core links to OpenSSL libcrypto 3.0 or newer, found with pkg-config.
 Environment switches:
@@ -55,7 +57,7 @@ def pkg_config(module: str) -> tuple[list[str], list[str], list[str], list[str]]
     return incs, libdirs, libs, version
 
 
-def extension() -> Extension:
+def extension(name: str, pyx: str) -> Extension:
     incs, libdirs, libs, _ = pkg_config(os.environ.get("TURBOJWT_OPENSSL_PC", "libcrypto"))
     # -pthread: csrc/batch.c starts worker threads of its own. -O3 and, on ELF
     # platforms, -fno-plt (libcrypto's functions called through the GOT, not a
@@ -73,8 +75,8 @@ def extension() -> Extension:
         cflags += san + ["-O1", "-g", "-fno-wrapv"]
         ldflags += san
     return Extension(
-        "turbojwt._core",
-        sources=["src/turbojwt/_core.pyx", *sorted(glob("csrc/*.c"))],
+        name,
+        sources=[pyx, *sorted(glob("csrc/*.c"))],
         # every core header: a change to one rebuilds the extension
         depends=sorted(glob("csrc/*.h") + glob("src/turbojwt/*.h")),
         include_dirs=["csrc", "src/turbojwt", *incs],
@@ -91,7 +93,8 @@ def cythonized() -> list[Extension]:
     from Cython.Build import cythonize
 
     return cythonize(
-        [extension()],
+        [extension("turbojwt._core", "src/turbojwt/_core.pyx"),
+         extension("turbojwt._testing", "src/turbojwt/_testing.pyx")],
         compiler_directives={
             "language_level": 3,
             "boundscheck": False,

@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import compare  # noqa: E402  (the fixture, and turbojwt from this checkout when built in place)
 
-_core = compare._core
+_testing = compare._testing
 turbojwt = compare.turbojwt
 
 
@@ -55,10 +55,10 @@ def main(argv: list[str] | None = None) -> int:
         return time.perf_counter() - t0
 
     parts = {
-        "raw HMAC-SHA256 verify (C loop)": lambda: _core.bench_raw_hmac(fx.keys.secret, "HS256",
+        "raw HMAC-SHA256 verify (C loop)": lambda: _testing.bench_raw_hmac(fx.keys.secret, "HS256",
                                                                         fx.signing_input, n),
-        "C core: tj_decode alone (C loop)": lambda: _core.bench_core_decode(verifier, token_bytes, n),
-        "claims dict: build and free (C loop)": lambda: _core.bench_build_claims(verifier, token_bytes, n),
+        "C core: tj_decode alone (C loop)": lambda: _testing.bench_core_decode(verifier, token_bytes, n),
+        "claims dict: build and free (C loop)": lambda: _testing.bench_build_claims(verifier, token_bytes, n),
         "Verifier.decode (from Python)": whole,
     }
     samples: dict[str, list[float]] = {name: [] for name in parts}

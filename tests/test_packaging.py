@@ -133,7 +133,7 @@ def test_manifest_evaluator_follows_setuptools_rules():
 def test_manifest_ships_every_build_input():
     needed = _relative(
         [*CSRC.glob("*.c"), *CSRC.glob("*.h")]
-        + [p for ext in ("*.pyx", "*.pxd", "*.pxi", "*.pyi") for p in PKG_SRC.glob(ext)]
+        + [p for ext in ("*.pyx", "*.pxd", "*.pxi", "*.pyi", "*.h") for p in PKG_SRC.glob(ext)]
         + [PKG_SRC / "py.typed"]
     )
     assert any(p.endswith(".pyx") for p in needed)
@@ -192,6 +192,7 @@ def test_manifest_names_only_files_that_exist():
 @needs_sources
 @pytest.mark.parametrize("product", [
     "src/turbojwt/_core.c",
+    "src/turbojwt/_testing.c",
     "src/turbojwt/_core.cpython-312-x86_64-linux-gnu.so",
     "csrc/json.o",
     "src/turbojwt/__pycache__/__init__.cpython-312.pyc",

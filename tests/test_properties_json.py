@@ -1,6 +1,6 @@
 """Differential property tests: the core's JSON parser against Python's json.loads.
 
-``turbojwt._core.json_loads(doc)`` runs the C parser (csrc/json.c) on ``doc`` and
+``turbojwt._testing.json_loads(doc)`` runs the C parser (csrc/json.c) on ``doc`` and
 builds Python objects from its tape, exactly as a token's header and payload are
 read. ``json.loads`` is the reference (it is what PyJWT 2.15.1 uses). On every
 document, generated or mutated:
@@ -66,7 +66,7 @@ from _compare import canon
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from turbojwt._core import json_loads
+from turbojwt._testing import json_loads
 
 ROOT = Path(__file__).resolve().parent.parent
 SCALE = max(1, int(os.environ.get("TURBOJWT_PROPERTY_SCALE", "1")))

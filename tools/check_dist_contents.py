@@ -23,9 +23,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 NEEDED_IN_SDIST = ["csrc/*.c", "csrc/*.h", "src/turbojwt/*.py", "src/turbojwt/*.pyx",
-                   "src/turbojwt/*.pxd", "src/turbojwt/*.pxi", "src/turbojwt/*.pyi",
+                   "src/turbojwt/*.pxd", "src/turbojwt/*.pxi", "src/turbojwt/*.pyi", "src/turbojwt/*.h",
                    "src/turbojwt/py.typed", "setup.py", "pyproject.toml"]
-BUILD_PRODUCTS = ["src/turbojwt/_core.c", "*.so", "*.o", "*.pyc", "*.pyd"]
+BUILD_PRODUCTS = ["src/turbojwt/_core.c", "src/turbojwt/_testing.c", "*.so", "*.o", "*.pyc", "*.pyd"]
 # Tracked files that belong to the repository only, never to a source release.
 REPO_ONLY = [".ci/*", ".github/*", ".gitignore"]
 

@@ -11,6 +11,7 @@ cdef extern from "tape_objects.h":
     const char *tj_name_text[]
     PyObject *tj_name_obj[]
     unsigned tj_name_lookup(const uint8_t *s, uint32_t n) noexcept
+    int tj_name_objs_init() except -1
     int TJ_EXPECTED_MAX
     ctypedef struct tj_expected_objs:
         PyObject *iss[8]

@@ -46,12 +46,6 @@ from .warnings import InsecureKeyLengthWarning
 
 include "_tape.pxi"
 
-# Tokens up to this size decode with scratch memory on the C stack; larger
-# ones (up to the verifier's max_token_length) get one heap block per call.
-cdef enum:
-    STACK_BUF = 4096
-    STACK_TAPE = 2304
-
 DEFAULT_MAX_TOKEN_LENGTH = TJ_DEFAULT_MAX_TOKEN_LEN
 
 _CLAIM_FLAGS = (
@@ -206,34 +200,7 @@ cdef class Verifier:
     The configuration is fixed once built (calling ``__init__`` again raises
     TypeError).
     """
-    cdef tj_policy policy
-    cdef tj_allowed_alg *c_algs
-    cdef tj_str *c_audience
-    cdef tj_str *c_issuers
-    cdef tj_str *c_require
-    cdef list _allowed             # [_AllowedAlg], the allow-list
-    cdef tj_set_key *c_keys        # a key set's keys (NULL without a set)
-    cdef tj_allowed_alg *c_key_algs
-    cdef list _set_kids            # [bytes or None] per key of the set
-    cdef list _set_allowed         # [[_AllowedAlg]] per key of the set
-    cdef dict _refused_kids        # kid -> why the set's key may not verify
-    cdef object _source_key        # the key object, for identity-keyed cache entries
-    cdef object _cache             # _TokenCache, or None
-    cdef list _keep                # bytes objects the C policy points into
-    cdef tj_expected_objs expected # expected iss/aud str objects, shared into claims dicts
-    cdef list _require
-    cdef bint _python_claims
-    cdef bint _release_gil
-    cdef bint _any_weak
-    cdef bint _initialized
-    cdef readonly dict options
-    cdef readonly object audience
-    cdef readonly object issuer
-    cdef readonly object subject
-    cdef readonly double leeway
-    cdef readonly Py_ssize_t max_token_length
-    cdef readonly tuple algorithms
-
+    # Its C attributes and methods are declared in _core.pxd.
     def __cinit__(self):
         self.c_algs = NULL
         self.c_audience = NULL
@@ -595,22 +562,6 @@ cdef inline int _token_bytes(object jwt, const uint8_t **p, Py_ssize_t *n) excep
     else:
         raise DecodeError(f"Invalid token type. Token must be a {bytes}")
     return 0
-
-
-cdef inline bint _stack_workspace(tj_workspace *ws, uint8_t *buf, tj_json_entry *tape, size_t token_len,
-                                  size_t detached_len, bint has_detached) noexcept:
-    """Point ws at a caller's stack buffers (STACK_BUF bytes, STACK_TAPE entries)
-    when a token of token_len bytes, with its detached payload, fits them."""
-    cdef size_t need_buf
-    cdef uint32_t need_tape
-    tj_workspace_need(token_len, detached_len, has_detached, &need_buf, &need_tape)
-    if need_buf > STACK_BUF or need_tape > STACK_TAPE:
-        return False
-    ws.buf = buf
-    ws.buf_cap = STACK_BUF
-    ws.tape = tape
-    ws.tape_cap = STACK_TAPE
-    return True
 
 
 cdef object _run(Verifier v, object jwt, object detached, int mode):
@@ -993,16 +944,9 @@ def decode(jwt, key="", algorithms=None, options=None, verify=None, detached_pay
 
 
 # ---------------------------------------------------------------- raw primitives
-# The prepared primitive alone, for known-answer tests (Wycheproof) and for the
-# benchmarks' "limit": the same key and input with no token around them.
-
-from posix.time cimport clock_gettime, timespec, CLOCK_MONOTONIC
-
-
-cdef inline double _elapsed(const timespec *start, const timespec *end) noexcept:
-    """Seconds from start to end."""
-    return (end.tv_sec - start.tv_sec) + (end.tv_nsec - start.tv_nsec) * 1e-9
-
+# The prepared primitive alone, with no token around it: HMAC for
+# turbojwt.algorithms (and its known-answer tests), strict base64url for
+# api_jws. The benchmark loops and test hooks are in turbojwt._testing.
 
 cdef tj_sha _hmac_sha_of(str alg) except *:
     if alg == "HS256":
@@ -1025,7 +969,7 @@ def hmac_digest(bytes key, str alg, bytes msg):
     """The HMAC tag of ``msg`` under ``key`` for alg HS256/HS384/HS512, computed by the C core.
 
     No key policy is applied (empty and short keys are allowed): this is the
-    raw primitive, for known-answer tests.
+    raw primitive, for HMACAlgorithm.sign and known-answer tests.
     """
     cdef tj_sha sha = _hmac_sha_of(alg)
     cdef uint8_t tag[64]
@@ -1049,136 +993,6 @@ def hmac_verify(bytes key, str alg, bytes msg, bytes tag):
     return st == TJ_OK
 
 
-def bench_raw_hmac(bytes key, str alg, bytes msg, Py_ssize_t iterations):
-    """Seconds taken by ``iterations`` prepared-HMAC verifications of ``msg``, in a C loop.
-
-    The tag verified is the correct one, so each iteration does the full work
-    of a successful verification: the limit a token decode can approach.
-    """
-    cdef tj_sha sha = _hmac_sha_of(alg)
-    cdef bytes tag = hmac_digest(key, alg, msg)
-    cdef tj_hmac *h = _raw_hmac_new(key)
-    cdef const uint8_t *m = <const uint8_t *>PyBytes_AS_STRING(msg)
-    cdef size_t mlen = <size_t>PyBytes_GET_SIZE(msg)
-    cdef const uint8_t *t = <const uint8_t *>PyBytes_AS_STRING(tag)
-    cdef size_t tlen = <size_t>PyBytes_GET_SIZE(tag)
-    cdef timespec a, b
-    cdef Py_ssize_t i
-    cdef int failures = 0
-    with nogil:
-        clock_gettime(CLOCK_MONOTONIC, &a)
-        for i in range(iterations):
-            failures += tj_hmac_verify(h, sha, m, mlen, t, tlen) != TJ_OK
-        clock_gettime(CLOCK_MONOTONIC, &b)
-    tj_hmac_free(h)
-    if failures:
-        raise PyJWTError("raw HMAC verification failed in the benchmark loop")
-    return _elapsed(&a, &b)
-
-
-def bench_core_decode(Verifier verifier, bytes token, Py_ssize_t iterations):
-    """Seconds taken by ``iterations`` runs of the C core alone (tj_decode: split,
-    base64url, JSON, signature and registered claims) on ``token``, in a C loop.
-
-    What a decode costs before any Python object is built; ``token`` must verify.
-    """
-    cdef uint8_t stack_buf[STACK_BUF]
-    cdef tj_json_entry stack_tape[STACK_TAPE]
-    cdef tj_workspace ws
-    cdef tj_decoded res
-    cdef const uint8_t *tok = <const uint8_t *>PyBytes_AS_STRING(token)
-    cdef size_t n = <size_t>PyBytes_GET_SIZE(token)
-    cdef timespec a, b
-    cdef Py_ssize_t i
-    cdef int failures = 0
-    if not _stack_workspace(&ws, stack_buf, stack_tape, n, 0, False):
-        raise ValueError("token too large for the benchmark's stack workspace")
-    with nogil:
-        clock_gettime(CLOCK_MONOTONIC, &a)
-        for i in range(iterations):
-            tj_decode(&verifier.policy, tok, n, NULL, 0, tj_now(), &ws, &res)
-            failures += res.status != TJ_OK
-        clock_gettime(CLOCK_MONOTONIC, &b)
-    if failures:
-        raise PyJWTError(f"the token did not verify in the benchmark loop: {tj_status_message(res.status).decode()}")
-    return _elapsed(&a, &b)
-
-
-def bench_build_claims(Verifier verifier, bytes token, Py_ssize_t iterations):
-    """Seconds taken by ``iterations`` builds (and frees) of ``token``'s claims dict from its tape, in a C loop.
-
-    The token is decoded once (it must verify); each iteration is what
-    Verifier.decode does after the core: the dict, its str and int objects,
-    and, as the caller dropping the result, their deallocation.
-    """
-    cdef uint8_t stack_buf[STACK_BUF]
-    cdef tj_json_entry stack_tape[STACK_TAPE]
-    cdef tj_workspace ws
-    cdef tj_decoded res
-    cdef const uint8_t *tok = <const uint8_t *>PyBytes_AS_STRING(token)
-    cdef size_t n = <size_t>PyBytes_GET_SIZE(token)
-    cdef timespec a, b
-    cdef Py_ssize_t i
-    cdef PyObject *claims
-    if not _stack_workspace(&ws, stack_buf, stack_tape, n, 0, False):
-        raise ValueError("token too large for the benchmark's stack workspace")
-    tj_decode(&verifier.policy, tok, n, NULL, 0, tj_now(), &ws, &res)
-    if res.status != TJ_OK:
-        raise PyJWTError(f"the token did not verify: {tj_status_message(res.status).decode()}")
-    clock_gettime(CLOCK_MONOTONIC, &a)
-    for i in range(iterations):
-        claims = tj_py_claims_ref(res.payload, ws.tape + res.payload_root, &verifier.expected)
-        if claims == NULL:
-            raise PyJWTError("the claims dict could not be built")
-        Py_XDECREF(claims)
-    clock_gettime(CLOCK_MONOTONIC, &b)
-    return _elapsed(&a, &b)
-
-
-def bench_raw_verify(PreparedKey key, str alg, bytes msg, bytes sig, Py_ssize_t iterations):
-    """Seconds taken by ``iterations`` verifications of ``sig`` over ``msg`` with a prepared key, in a C loop.
-
-    The same prepared key and C function (tj_key_verify) as a token decode uses,
-    with no token around them: the limit for any algorithm. ``sig`` must verify.
-    """
-    cdef bytes name = alg.encode()
-    cdef tj_alg a = tj_alg_from_name(name, len(name))
-    cdef const uint8_t *m = <const uint8_t *>PyBytes_AS_STRING(msg)
-    cdef size_t mlen = <size_t>PyBytes_GET_SIZE(msg)
-    cdef const uint8_t *s = <const uint8_t *>PyBytes_AS_STRING(sig)
-    cdef size_t slen = <size_t>PyBytes_GET_SIZE(sig)
-    cdef timespec t0, t1
-    cdef Py_ssize_t i
-    cdef tj_status st = TJ_OK
-    with nogil:
-        clock_gettime(CLOCK_MONOTONIC, &t0)
-        for i in range(iterations):
-            st = tj_key_verify(key.key, a, m, mlen, s, slen)
-            if st != TJ_OK:
-                break
-        clock_gettime(CLOCK_MONOTONIC, &t1)
-    if st != TJ_OK:
-        raise PyJWTError(f"raw verification failed in the benchmark loop: {tj_status_message(st).decode()}")
-    return _elapsed(&t0, &t1)
-
-
-def _c_algorithm_table():
-    """The C core's table (csrc/algs.c): {canonical name: key family or None}
-    for every algorithm it knows, "none" included. For the test that proves
-    turbojwt._policy agrees with it."""
-    cdef int a
-    families = {TJ_FAMILY_HMAC: "HMAC", TJ_FAMILY_RSA: "RSA", TJ_FAMILY_EC: "EC", TJ_FAMILY_OKP: "OKP",
-                TJ_FAMILY_NONE: None}
-    return {tj_alg_name(<tj_alg>a).decode(): families[tj_alg_family(<tj_alg>a)]
-            for a in range(<int>TJ_ALG_NONE, <int>TJ_ALG_COUNT)}
-
-
-def _c_canonical_name(str name):
-    """The canonical name of the algorithm the C core reads ``name`` as ("" for none)."""
-    cdef bytes b = name.encode("utf-8", "surrogatepass")
-    return tj_alg_name(tj_alg_from_name(b, len(b))).decode()
-
-
 def b64url_decode(bytes data):
     """Strict base64url decoding by the core (the rule token segments follow); ValueError if invalid."""
     cdef Py_ssize_t n = PyBytes_GET_SIZE(data)
@@ -1188,58 +1002,3 @@ def b64url_decode(bytes data):
                         <uint8_t *><char *>out, &got) != 0:
         raise ValueError("not strict base64url")
     return bytes(out[:got])
-
-
-def json_loads(bytes doc):
-    """The core's JSON parser and tape reader on ``doc`` (any JSON value): what a
-    token segment would decode to. ValueError, naming the byte offset, if the
-    core rejects the document. For tests comparing the parser with json.loads."""
-    cdef size_t n = <size_t>PyBytes_GET_SIZE(doc)
-    cdef size_t err_pos = 0
-    cdef uint32_t cap = tj_json_tape_bound(n)
-    cdef tj_json_tape tape
-    cdef tj_json_status st
-    tape.entries = <tj_json_entry *>malloc(cap * sizeof(tj_json_entry))
-    if tape.entries == NULL:
-        raise MemoryError()
-    tape.cap = cap
-    tape.count = 0
-    try:
-        st = tj_json_parse(<const uint8_t *>PyBytes_AS_STRING(doc), n, &tape, TJ_JSON_MAX_DEPTH, &err_pos)
-        if st != TJ_JSON_OK:
-            raise ValueError(f"{tj_json_status_message(st).decode()} at byte {err_pos}")
-        return _tape_object(<const uint8_t *>PyBytes_AS_STRING(doc), tape.entries)
-    finally:
-        free(tape.entries)
-
-
-def bench_raw_sign(PreparedKey key, str alg, bytes msg, Py_ssize_t iterations):
-    """Seconds taken by ``iterations`` signatures of ``msg`` with a prepared private key, in a C loop.
-
-    The same prepared key and C function (tj_key_sign) as encode uses, with no
-    token around them: the limit for signing with any algorithm.
-    """
-    cdef bytes name = alg.encode()
-    cdef tj_alg a = tj_alg_from_name(name, len(name))
-    cdef const uint8_t *m = <const uint8_t *>PyBytes_AS_STRING(msg)
-    cdef size_t mlen = <size_t>PyBytes_GET_SIZE(msg)
-    cdef size_t cap = tj_key_sig_max(key.key)
-    cdef size_t n = cap
-    cdef uint8_t *sig = <uint8_t *>malloc(cap if cap else 1)
-    cdef timespec t0, t1
-    cdef Py_ssize_t i
-    cdef tj_status st = TJ_OK
-    if sig == NULL:
-        raise MemoryError()
-    with nogil:
-        clock_gettime(CLOCK_MONOTONIC, &t0)
-        for i in range(iterations):
-            n = cap
-            st = tj_key_sign(key.key, a, m, mlen, sig, &n)
-            if st != TJ_OK:
-                break
-        clock_gettime(CLOCK_MONOTONIC, &t1)
-    free(sig)
-    if st != TJ_OK:
-        raise PyJWTError(f"raw signing failed in the benchmark loop: {tj_status_message(st).decode()}")
-    return _elapsed(&t0, &t1)

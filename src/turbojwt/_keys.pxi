@@ -7,9 +7,6 @@ cdef class PreparedKey:
     Made by :func:`prepare_hmac_key`; shared read-only by any number of
     Verifiers and threads.
     """
-    cdef tj_key *key
-    cdef readonly str family
-    cdef readonly int size      # HMAC: secret length in bytes
 
     def __dealloc__(self):
         tj_key_free(self.key)
@@ -135,12 +132,6 @@ cdef object _weak_key_message(tj_alg alg, PreparedKey key):
 
 cdef class _AllowedAlg:
     """One algorithm of a Verifier's allow-list, with its key or the reason it has none."""
-    cdef bytes name_utf8
-    cdef tj_alg alg
-    cdef PreparedKey key
-    cdef object key_error       # message for InvalidKeyError when key is None
-    cdef object alg_error       # message for InvalidAlgorithmError when key is None
-    cdef object weak_key        # InsecureKeyLengthWarning message, or None
 
 
 cdef _AllowedAlg _new_allowed(str name):

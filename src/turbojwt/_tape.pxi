@@ -18,7 +18,6 @@ from cpython.ref cimport PyObject, Py_INCREF, Py_DECREF
 from cpython.exc cimport PyErr_Clear
 from libc.stdint cimport uint64_t
 from libc.string cimport memcpy, memset
-from sys import intern as _intern
 
 
 # Also used by the other .pxi files (declared once, here).
@@ -34,17 +33,8 @@ cdef extern from "Python.h":
 
 # Claim and header names that nearly every token carries (csrc/names.h): one
 # shared, interned str object each, by name id, instead of a new one per token.
-cdef tuple _COMMON_NAMES = tuple(_intern(tj_name_text[i].decode("ascii")) for i in range(TJ_NAME_COUNT))
-
-
-cdef int _init_common_names() except -1:
-    cdef int i
-    for i in range(1, TJ_NAME_COUNT):
-        tj_name_obj[i] = <PyObject *>_COMMON_NAMES[i]
-    return 0
-
-
-_init_common_names()
+tj_name_objs_init()
+cdef tuple _COMMON_NAMES = tuple(<object>tj_name_obj[i] for i in range(1, TJ_NAME_COUNT))
 
 
 def _common_names_shared():
@@ -52,7 +42,7 @@ def _common_names_shared():
     cdef bytes b
     cdef unsigned id
     shared = []
-    for name in _COMMON_NAMES[1:]:
+    for name in _COMMON_NAMES:
         b = (<str>name).encode()
         id = tj_name_lookup(<const uint8_t *>PyBytes_AS_STRING(b), <uint32_t>len(b))
         if id != 0 and tj_name_obj[id] == <PyObject *>name:

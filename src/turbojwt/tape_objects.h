@@ -29,6 +29,21 @@
 /* One shared str per common member name (names.h), by id; set at import. */
 static PyObject *tj_name_obj[TJ_NAME_COUNT];
 
+/* Fill tj_name_obj with one interned str per common name (names.h), kept
+ * for the process's life: each extension module that includes this header
+ * calls it once, at import. 0, or -1 with the exception set. */
+static inline int tj_name_objs_init(void) {
+    for (int i = TJ_NAME_NONE + 1; i < TJ_NAME_COUNT; i++) {
+        if (tj_name_obj[i] != NULL)
+            continue;
+        PyObject *name = PyUnicode_InternFromString(tj_name_text[i]);
+        if (name == NULL)
+            return -1;
+        tj_name_obj[i] = name;
+    }
+    return 0;
+}
+
 /* The str objects a Verifier expects as iss and aud, index for index with
  * its policy's issuers and audience (NULL where one is not an exact str,
  * and past the first TJ_EXPECTED_MAX): a value the claim checks found
