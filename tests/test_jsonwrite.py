@@ -1,4 +1,4 @@
-"""The core's JSON writer and compact-JWS assembly (src/turbojwt/_jsonwrite.pxi).
+"""The core's JSON writer and compact-JWS assembly (src/turbojwt/_jsonwrite.pxi, _sign.pxi).
 
 The writer must produce json.dumps(obj, separators=(",", ":")) byte for byte
 (the bytes PyJWT signs), or answer None so that the caller runs json.dumps:

@@ -7,7 +7,7 @@ PyJWT's. The key is prepared once and kept (like decode's verifiers), and the
 signature is computed by the C core (``_core.sign_raw``).
 
 The hot path (``encode`` without a json_encoder) writes both documents with
-the core's JSON writer (``_core.encode_claims``: json.dumps's bytes for the
+the core's JSON writer (``_core.encode_claims``, _sign.pxi: json.dumps's bytes for the
 plain types, see _jsonwrite.pxi), signs and assembles the token in one call.
 Whatever it is not sure about (a custom encoder, a datetime or subclass in
 the claims, a weak or unusable key, "none", detached payloads, a header to

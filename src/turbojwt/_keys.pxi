@@ -269,27 +269,6 @@ def prepare_key_material(material):
     return pk
 
 
-def sign_raw(PreparedKey key, alg, bytes msg):
-    """The JWS signature of ``msg`` (a signing input) with a prepared private key, by the C core.
-
-    HMAC keys sign too. Raises InvalidKeyError when the key cannot serve
-    ``alg`` or holds no private key. The building block of signing; tests use
-    it to check that PyJWT verifies what the core signs.
-    """
-    cdef bytes name = str(alg).encode("utf-8", "surrogatepass")
-    cdef tj_alg a = tj_alg_from_name(name, len(name))
-    cdef size_t cap = tj_key_sig_max(key.key)
-    cdef bytearray out = bytearray(cap)
-    cdef size_t n = cap
-    cdef tj_status st = tj_key_sign(key.key, a, <const uint8_t *>PyBytes_AS_STRING(msg),
-                                    <size_t>PyBytes_GET_SIZE(msg), <uint8_t *><char *>out, &n)
-    if st == TJ_ERR_NOMEM:
-        raise MemoryError()
-    if st != TJ_OK:
-        raise InvalidKeyError(f"The {key.family} key cannot sign with {alg} ({tj_status_message(st).decode()})")
-    return bytes(out[:n])
-
-
 def prepare_private_key(key):
     """Prepare a public-key private key for signing (RS*, PS*, ES*, EdDSA).
 
