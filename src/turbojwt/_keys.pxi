@@ -295,3 +295,9 @@ def prepare_private_key(key):
     if not tj_key_is_private(pk.key):
         raise InvalidKeyError(f"Signing needs a private key; this {pk.family} key is public")
     return pk
+
+
+# The signing-key caches of turbojwt._policy prepare with these (it imports
+# nothing of turbojwt's, so it is given them here).
+_policy.HMAC_SIGNING_KEYS.prepare = prepare_hmac_key
+_policy.PRIVATE_SIGNING_KEYS.prepare = prepare_private_key

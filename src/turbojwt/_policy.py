@@ -172,20 +172,16 @@ class SigningKeyCache:
         self.by_id.clear()
 
 
-def _prepare_hmac(key: Any) -> Any:
-    from ._core import prepare_hmac_key
-    return prepare_hmac_key(key)
+def _not_bound(key: Any) -> Any:
+    raise RuntimeError("turbojwt._core has not given _policy its key preparers")
 
 
-def _prepare_private(key: Any) -> Any:
-    from ._core import prepare_private_key
-    return prepare_private_key(key)
-
-
+# The binding gives each cache its preparer when it is imported (this module
+# imports nothing of turbojwt's): prepare_hmac_key and prepare_private_key.
 #: HMAC secrets prepared for signing (HS*): encode's hot path, ``_encode`` and ``algorithms``.
-HMAC_SIGNING_KEYS: Final = SigningKeyCache(_prepare_hmac)
+HMAC_SIGNING_KEYS: Final = SigningKeyCache(_not_bound)
 #: Private keys prepared for signing (RS*, PS*, ES*, EdDSA).
-PRIVATE_SIGNING_KEYS: Final = SigningKeyCache(_prepare_private)
+PRIVATE_SIGNING_KEYS: Final = SigningKeyCache(_not_bound)
 
 
 def signing_keys(algorithm: str) -> SigningKeyCache:
