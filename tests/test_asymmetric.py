@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives import serialization  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa  # noqa: E402
 
 NOW = int(time.time())
-CLAIMS = {"sub": "user-1", "iat": NOW, "exp": NOW + 600, "aud": "api", "iss": "https://idp.example"}
+CLAIMS = {"sub": "user-1", "iat": NOW, "exp": NOW + 86400, "aud": "api", "iss": "https://idp.example"}
 CHECKS = {"audience": "api", "issuer": "https://idp.example"}
 
 

@@ -14,7 +14,7 @@ import turbojwt
 
 SECRET = "a-batch-secret-of-at-least-32-bytes!!"
 NOW = int(time.time())
-CLAIMS = {"sub": "user", "iat": NOW, "exp": NOW + 600, "aud": "api", "iss": "idp"}
+CLAIMS = {"sub": "user", "iat": NOW, "exp": NOW + 86400, "aud": "api", "iss": "idp"}
 CHECKS = {"audience": "api", "issuer": "idp"}
 
 

@@ -62,7 +62,7 @@ from jwt.algorithms import get_default_algorithms
 
 COOKBOOK = Path(__file__).resolve().parent / "vectors" / "jose-cookbook"
 NOW = int(time.time())
-CLAIMS = {"sub": "user-1", "iat": NOW, "exp": NOW + 600}
+CLAIMS = {"sub": "user-1", "iat": NOW, "exp": NOW + 86400}  # valid however long the run takes
 
 # ---------------------------------------------------------------- keys (generated once)
 
