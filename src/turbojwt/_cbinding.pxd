@@ -31,3 +31,17 @@ cdef extern from "tape_objects.h":
 cdef extern from "jsonwrite.h":
     int tj_jw_str_ready(object o) except -1
     size_t tj_jw_plain_prefix(const unsigned char *s, size_t n) nogil
+
+
+cdef extern from "dropin_call.h":
+    enum:
+        TJ_DROPIN_JWT
+        TJ_DROPIN_KEY
+        TJ_DROPIN_ALGORITHMS
+        TJ_DROPIN_AUDIENCE
+        TJ_DROPIN_ISSUER
+        TJ_DROPIN_SUBJECT
+        TJ_DROPIN_LEEWAY
+    ctypedef PyObject *(*tj_dropin_fast_fn)(PyObject **slots) except NULL
+    object tj_dropin_new(tj_dropin_fast_fn fast, object general, object decline, const char *doc,
+                         object module_name)

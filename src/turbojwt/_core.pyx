@@ -921,14 +921,7 @@ def decode_complete(jwt, key="", algorithms=None, options=None, verify=None, det
 
 def decode(jwt, key="", algorithms=None, options=None, verify=None, detached_payload=None,
            audience=None, subject=None, issuer=None, leeway=0, **kwargs):
-    """Verify ``jwt`` (str or bytes) and return its claims, as PyJWT 2.15's ``jwt.decode``.
-
-    ``algorithms`` is the allow-list and is required unless
-    ``options={"verify_signature": False}``. ``audience``, ``issuer``,
-    ``subject`` and ``leeway`` (seconds or a timedelta) set the claim checks;
-    ``options`` takes PyJWT's option names. The prepared key and policy are
-    cached, so repeated calls with the same arguments run at Verifier speed.
-    """
+    """turbojwt.decode for any call: what dropin_call.h does not bind itself comes here."""
     cdef Verifier v = None
     if kwargs or verify is not None or _all_calls_general:
         return _general_path(False, jwt, key, algorithms, options, verify, detached_payload, audience, issuer,
@@ -942,6 +935,56 @@ def decode(jwt, key="", algorithms=None, options=None, verify=None, detached_pay
     if detached_payload is None:
         return _decode_claims(v, jwt)
     return _run(v, jwt, detached_payload, MODE_CLAIMS)
+
+
+# The module-level decode: a builtin whose vectorcall entry (dropin_call.h)
+# binds the common call shape itself and calls _dropin_fast; every other call
+# goes to the function above (kept as _decode_general_entry; its errors name
+# decode()) with its arguments untouched.
+cdef object _DECLINE = object()
+
+
+cdef inline object _dropin_decode(PyObject **slots):
+    """decode() for the common call shape, or _DECLINE having done nothing."""
+    cdef object key = <object>slots[TJ_DROPIN_KEY]
+    cdef object algorithms = <object>slots[TJ_DROPIN_ALGORITHMS]
+    cdef object audience = <object>slots[TJ_DROPIN_AUDIENCE] if slots[TJ_DROPIN_AUDIENCE] != NULL else None
+    cdef object issuer = <object>slots[TJ_DROPIN_ISSUER] if slots[TJ_DROPIN_ISSUER] != NULL else None
+    cdef object subject = <object>slots[TJ_DROPIN_SUBJECT] if slots[TJ_DROPIN_SUBJECT] != NULL else None
+    cdef object leeway = <object>slots[TJ_DROPIN_LEEWAY] if slots[TJ_DROPIN_LEEWAY] != NULL else 0
+    cdef Verifier v
+    if _all_calls_general or not ((type(key) is str or type(key) is bytes) and type(algorithms) is list
+                                  and len(<list>algorithms) == 1 and _plain(audience) and _plain(issuer)
+                                  and _plain(subject) and _plain(leeway)):
+        return _DECLINE
+    v = _verifier_for_plain(key, <list>algorithms, audience, issuer, subject, leeway)
+    if v is None:
+        return _DECLINE
+    return _decode_claims(v, <object>slots[TJ_DROPIN_JWT])
+
+
+cdef PyObject *_dropin_fast(PyObject **slots) except NULL:
+    cdef object result = _dropin_decode(slots)
+    Py_INCREF(result)           # the new reference dropin_call.h returns to the caller
+    return <PyObject *>result
+
+
+# Its docstring, with the signature line inspect reads (kept alive: the builtin points into it).
+cdef bytes _DECODE_DOC = b"""\
+decode(jwt, key='', algorithms=None, options=None, verify=None, detached_payload=None, \
+audience=None, subject=None, issuer=None, leeway=0, **kwargs)
+--
+
+Verify ``jwt`` (str or bytes) and return its claims, as PyJWT 2.15's ``jwt.decode``.
+
+``algorithms`` is the allow-list and is required unless
+``options={"verify_signature": False}``. ``audience``, ``issuer``,
+``subject`` and ``leeway`` (seconds or a timedelta) set the claim checks;
+``options`` takes PyJWT's option names. The prepared key and policy are
+cached, so repeated calls with the same arguments run at Verifier speed.
+"""
+_decode_general_entry = decode
+decode = tj_dropin_new(_dropin_fast, _decode_general_entry, _DECLINE, PyBytes_AS_STRING(_DECODE_DOC), __name__)
 
 
 # ---------------------------------------------------------------- raw primitives
