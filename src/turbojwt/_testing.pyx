@@ -72,31 +72,43 @@ def bench_raw_hmac(bytes key, str alg, bytes msg, Py_ssize_t iterations):
     return _elapsed(&a, &b)
 
 
+cdef struct _TokenRun:
+    uint8_t buf[STACK_BUF]          # the stack workspace of one token
+    tj_json_entry tape[STACK_TAPE]
+    tj_workspace ws
+    tj_decoded res
+    const uint8_t *tok              # the token's bytes (kept alive by the caller)
+    size_t n
+
+
+cdef int _token_run_init(_TokenRun *r, bytes token) except -1:
+    """Point r at token and at its stack workspace; ValueError if the token does not fit it."""
+    r.tok = <const uint8_t *>PyBytes_AS_STRING(token)
+    r.n = <size_t>PyBytes_GET_SIZE(token)
+    if not _stack_workspace(&r.ws, r.buf, r.tape, r.n, 0, False):
+        raise ValueError("token too large for the benchmark's stack workspace")
+    return 0
+
+
 def bench_core_decode(Verifier verifier, bytes token, Py_ssize_t iterations):
     """Seconds taken by ``iterations`` runs of the C core alone (tj_decode: split,
     base64url, JSON, signature and registered claims) on ``token``, in a C loop.
 
     What a decode costs before any Python object is built; ``token`` must verify.
     """
-    cdef uint8_t stack_buf[STACK_BUF]
-    cdef tj_json_entry stack_tape[STACK_TAPE]
-    cdef tj_workspace ws
-    cdef tj_decoded res
-    cdef const uint8_t *tok = <const uint8_t *>PyBytes_AS_STRING(token)
-    cdef size_t n = <size_t>PyBytes_GET_SIZE(token)
+    cdef _TokenRun r
     cdef timespec a, b
     cdef Py_ssize_t i
     cdef int failures = 0
-    if not _stack_workspace(&ws, stack_buf, stack_tape, n, 0, False):
-        raise ValueError("token too large for the benchmark's stack workspace")
+    _token_run_init(&r, token)
     with nogil:
         clock_gettime(CLOCK_MONOTONIC, &a)
         for i in range(iterations):
-            tj_decode(&verifier.policy, tok, n, NULL, 0, tj_now(), &ws, &res)
-            failures += res.status != TJ_OK
+            tj_decode(&verifier.policy, r.tok, r.n, NULL, 0, tj_now(), &r.ws, &r.res)
+            failures += r.res.status != TJ_OK
         clock_gettime(CLOCK_MONOTONIC, &b)
     if failures:
-        raise PyJWTError(f"the token did not verify in the benchmark loop: {tj_status_message(res.status).decode()}")
+        raise PyJWTError(f"the token did not verify in the benchmark loop: {tj_status_message(r.res.status).decode()}")
     return _elapsed(&a, &b)
 
 
@@ -107,23 +119,17 @@ def bench_build_claims(Verifier verifier, bytes token, Py_ssize_t iterations):
     Verifier.decode does after the core: the dict, its str and int objects,
     and, as the caller dropping the result, their deallocation.
     """
-    cdef uint8_t stack_buf[STACK_BUF]
-    cdef tj_json_entry stack_tape[STACK_TAPE]
-    cdef tj_workspace ws
-    cdef tj_decoded res
-    cdef const uint8_t *tok = <const uint8_t *>PyBytes_AS_STRING(token)
-    cdef size_t n = <size_t>PyBytes_GET_SIZE(token)
+    cdef _TokenRun r
     cdef timespec a, b
     cdef Py_ssize_t i
     cdef PyObject *claims
-    if not _stack_workspace(&ws, stack_buf, stack_tape, n, 0, False):
-        raise ValueError("token too large for the benchmark's stack workspace")
-    tj_decode(&verifier.policy, tok, n, NULL, 0, tj_now(), &ws, &res)
-    if res.status != TJ_OK:
-        raise PyJWTError(f"the token did not verify: {tj_status_message(res.status).decode()}")
+    _token_run_init(&r, token)
+    tj_decode(&verifier.policy, r.tok, r.n, NULL, 0, tj_now(), &r.ws, &r.res)
+    if r.res.status != TJ_OK:
+        raise PyJWTError(f"the token did not verify: {tj_status_message(r.res.status).decode()}")
     clock_gettime(CLOCK_MONOTONIC, &a)
     for i in range(iterations):
-        claims = tj_py_claims_ref(res.payload, ws.tape + res.payload_root, &verifier.expected)
+        claims = tj_py_claims_ref(r.res.payload, r.ws.tape + r.res.payload_root, &verifier.expected)
         if claims == NULL:
             raise PyJWTError("the claims dict could not be built")
         Py_XDECREF(claims)
