@@ -56,10 +56,14 @@ def test_a_compiler_is_installed():
 @pytest.mark.parametrize("src", SOURCES, ids=[p.name for p in SOURCES])
 @pytest.mark.parametrize("cc", COMPILERS)
 def test_compiles_without_warnings(cc, src, tmp_path):
+    _compiles_silently([_compiler(cc), *FLAGS, *_crypto_cflags(), "-c", str(src), "-o", str(tmp_path / (src.stem + ".o"))])
+
+
+def _compiler(cc: str) -> str:
     path = shutil.which(cc)
     if path is None:
         pytest.skip(f"{cc} not installed")
-    _compiles_silently([path, *FLAGS, *_crypto_cflags(), "-c", str(src), "-o", str(tmp_path / (src.stem + ".o"))])
+    return path
 
 
 def _compiles_silently(cmd: list[str]) -> None:
@@ -87,10 +91,7 @@ def test_binding_headers_found():
 @pytest.mark.parametrize("header", HEADERS, ids=[p.name for p in HEADERS])
 @pytest.mark.parametrize("cc", COMPILERS)
 def test_binding_header_compiles_without_warnings(cc, header, tmp_path):
-    path = shutil.which(cc)
-    if path is None:
-        pytest.skip(f"{cc} not installed")
     unit = tmp_path / (header.stem + "_check.c")
     unit.write_text(f'#include "{header.name}"\n')
-    _compiles_silently([path, *FLAGS, f"-I{BINDING}", "-isystem", _python_include(), *_crypto_cflags(),
+    _compiles_silently([_compiler(cc), *FLAGS, f"-I{BINDING}", "-isystem", _python_include(), *_crypto_cflags(),
                         "-c", str(unit), "-o", str(tmp_path / (header.stem + ".o"))])
