@@ -56,7 +56,8 @@ def test_a_compiler_is_installed():
 @pytest.mark.parametrize("src", SOURCES, ids=[p.name for p in SOURCES])
 @pytest.mark.parametrize("cc", COMPILERS)
 def test_compiles_without_warnings(cc, src, tmp_path):
-    _compiles_silently([_compiler(cc), *FLAGS, *_crypto_cflags(), "-c", str(src), "-o", str(tmp_path / (src.stem + ".o"))])
+    _compiles_silently([_compiler(cc), *FLAGS, *_crypto_cflags(),
+                        "-c", str(src), "-o", str(tmp_path / (src.stem + ".o"))])
 
 
 def _compiler(cc: str) -> str:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ._policy import EMPTY_HMAC_KEY_MESSAGE
 from .exceptions import InvalidKeyError
 
 __all__ = ["check_hmac_secret"]
@@ -95,7 +96,7 @@ def check_hmac_secret(secret: bytes, der_key_check: Callable[[bytes], bool] | No
     private key or certificate; the binding passes OpenSSL's answer.
     """
     if len(secret) == 0:
-        raise InvalidKeyError("HMAC key must not be empty.")
+        raise InvalidKeyError(EMPTY_HMAC_KEY_MESSAGE)
     if (
         _has_pem_block(secret)
         or secret.startswith(_SSH_PREFIXES)

@@ -19,6 +19,7 @@ from typing import Any, Final
 
 __all__ = [
     "ALGORITHM_ALIASES",
+    "EMPTY_HMAC_KEY_MESSAGE",
     "FAMILIES",
     "HMAC_ALGORITHMS",
     "HMAC_MIN_KEY_BYTES",
@@ -76,6 +77,9 @@ def family(name: str) -> str | None:
 
 #: PyJWT's minimum HMAC secret length, in bytes: the hash's output size (RFC 7518 3.2).
 HMAC_MIN_KEY_BYTES: Final[dict[str, int]] = {"HS256": 32, "HS384": 48, "HS512": 64}
+
+#: PyJWT's refusal of an empty HMAC secret (prepare_hmac_key, HMACAlgorithm.from_jwk).
+EMPTY_HMAC_KEY_MESSAGE: Final[str] = "HMAC key must not be empty."
 
 #: The smallest RSA modulus, in bits, used without a warning (NIST SP 800-131A).
 RSA_MIN_KEY_BITS: Final[int] = 2048

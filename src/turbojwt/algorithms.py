@@ -38,7 +38,14 @@ from typing import Any, ClassVar, NoReturn, Union, cast
 
 from . import _core
 from ._hmac_guard import check_hmac_secret
-from ._policy import PRIVATE_SIGNING_KEYS, PUBLIC_KEY_ALGORITHMS, RSA_MIN_KEY_BITS, hmac_weak_key_message, rsa_weak_key_message
+from ._policy import (
+    EMPTY_HMAC_KEY_MESSAGE,
+    PRIVATE_SIGNING_KEYS,
+    PUBLIC_KEY_ALGORITHMS,
+    RSA_MIN_KEY_BITS,
+    hmac_weak_key_message,
+    rsa_weak_key_message,
+)
 from .exceptions import InvalidKeyError
 from .types import HashlibHash, JWKDict
 from .utils import (
@@ -380,7 +387,7 @@ class HMACAlgorithm(Algorithm):
             raise InvalidKeyError("Invalid JWK: member 'k' is missing")
         key_bytes = _jwk_bytes(obj, "k")
         if not key_bytes:
-            raise InvalidKeyError("HMAC key must not be empty.")
+            raise InvalidKeyError(EMPTY_HMAC_KEY_MESSAGE)
         return key_bytes
 
     def check_key_length(self, key: bytes) -> str | None:
