@@ -146,18 +146,21 @@ class SigningKeyCache:
         """Remember ``prepared`` for ``key`` (only str, bytes and ``cryptography`` key objects are kept)."""
         tk = type(key)
         per: dict[Any, Any]
+        slot: Any = key
+        value: Any = prepared
         if tk is str:
-            per, slot, value = self.by_str, key, prepared
+            per = self.by_str
         elif tk is bytes:
-            per, slot, value = self.by_bytes, key, prepared
+            per = self.by_bytes
         elif tk.__module__.startswith("cryptography."):
             per, slot, value = self.by_id, id(key), (prepared, key)
         else:
             return
         if len(per) >= self.capacity:
             try:
-                per.pop(next(iter(per)), None)
-            except (RuntimeError, StopIteration):   # another thread changed it: harmless
+                oldest: Any = next(iter(per))
+                per.pop(oldest)
+            except (KeyError, RuntimeError, StopIteration):   # another thread changed it: harmless
                 pass
         per[slot] = value
 
