@@ -38,7 +38,8 @@ void tj_batch_work(tj_batch_job *job)
         for (size_t i = start; i < end; i++) {
             if (job->tok[i] == NULL)
                 continue;
-            tj_decode(job->pol, job->tok[i], job->tok_len[i], NULL, 0, job->now, &job->ws[i], &job->res[i]);
+            double now = job->now_each ? job->now_each[i] : job->now;
+            tj_decode(job->pol, job->tok[i], job->tok_len[i], NULL, 0, now, &job->ws[i], &job->res[i]);
             if (job->after && (job->res[i].status == TJ_OK || job->res[i].status == TJ_DEFER_CLAIMS))
                 job->after(&job->ws[i], &job->res[i]);
         }

@@ -28,6 +28,9 @@ typedef struct {
     tj_decoded *res;             /* one per token */
     size_t n;
     double now;
+    /* NULL: every token is checked as of `now`; otherwise token i as of
+     * now_each[i] (a log's request times, say). */
+    const double *now_each;
     size_t next;                 /* the first unclaimed token (atomic) */
     size_t claim;                /* tokens a thread takes per step; 0: TJ_BATCH_CLAIM (8) */
     /* Called, if not NULL, after each token that decoded (status TJ_OK or

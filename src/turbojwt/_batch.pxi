@@ -87,7 +87,7 @@ cdef class _TokenSource:
         return out
 
 
-cdef bint _fill_chunk(Verifier v, _Chunk c, _TokenSource source) except -1:
+cdef bint _fill_chunk(Verifier v, _Chunk c, _TokenSource source, _RefTimes times) except -1:
     """Read up to BATCH_CHUNK tokens from source into c; False when there are none left.
 
     Tokens that cannot reach the core get their error in c.early[i] instead."""
@@ -143,6 +143,9 @@ cdef bint _fill_chunk(Verifier v, _Chunk c, _TokenSource source) except -1:
     c.job.n = <size_t>n
     c.job.next = 0
     c.job.now = tj_now()
+    c.job.now_each = NULL
+    if times is not None:
+        times.apply(&c.job)      # now=: the caller's reference time(s) (_reftime.pxi)
     c.job.after = NULL
     # Public-key tokens take tens of microseconds each: claimed one at a time.
     c.job.claim = 1 if v._release_gil else 0
@@ -164,7 +167,8 @@ cdef object _chunk_result(Verifier v, _Chunk c, Py_ssize_t i, bint light):
     if res.status == TJ_DEFER_CLAIMS:
         try:
             claims = _tape_claims(res.payload, tape + res.payload_root, &v.expected)
-            _validate_claims(claims, v.options, v.audience, v.issuer, v.subject, v.leeway, c.job.now)
+            _validate_claims(claims, v.options, v.audience, v.issuer, v.subject, v.leeway,
+                             c.job.now_each[i] if c.job.now_each != NULL else c.job.now)
         except (ValueError, PyJWTError) as exc:
             err = exc if isinstance(exc, PyJWTError) else DecodeError(f"Invalid payload string: {exc}")
             return (False, type(err).__name__) if light else err
@@ -253,7 +257,7 @@ cdef void _give_back(tj_pool *pool, bint shared) noexcept:
             tj_pool_free(pool)
 
 
-cdef list _decode_many(Verifier v, tokens, threads, bint light):
+cdef list _decode_many(Verifier v, tokens, threads, bint light, now=None):
     cdef list out = []
     cdef _Chunk current = _Chunk(), following = _Chunk(), spare
     cdef bint more
@@ -273,8 +277,11 @@ cdef list _decode_many(Verifier v, tokens, threads, bint light):
         if threads < 1:
             raise ValueError("threads must be at least 1")
     t = min(threads, MAX_THREADS)
+    cdef _RefTimes times = _ref_times(now, tokens)
     source = _TokenSource(tokens)
-    if not _fill_chunk(v, current, source):
+    if not _fill_chunk(v, current, source, times):
+        if times is not None:
+            times.finish()
         return out
     if t > 1 and current.job.n >= PARALLEL_MIN_TOKENS:
         pool = _take_pool(<unsigned>(t - 1), &shared)     # the calling thread is the t-th
@@ -285,7 +292,9 @@ cdef list _decode_many(Verifier v, tokens, threads, bint light):
             with nogil:
                 tj_batch_work(&current.job)
             _collect(v, current, out, light)
-            more = _fill_chunk(v, current, source)
+            more = _fill_chunk(v, current, source, times)
+        if times is not None:
+            times.finish()
         return out
     try:
         # Name lookups stay on the decoding threads (the claim checks record
@@ -294,7 +303,7 @@ cdef list _decode_many(Verifier v, tokens, threads, bint light):
         current.job.after = tj_mark_names
         tj_pool_submit(pool, &current.job)
         submitted = &current.job
-        more = _fill_chunk(v, following, source)
+        more = _fill_chunk(v, following, source, times)
         while True:
             with nogil:
                 tj_pool_finish(pool, submitted)
@@ -307,11 +316,13 @@ cdef list _decode_many(Verifier v, tokens, threads, bint light):
             # the current one's results and reads the chunk after into its memory.
             _collect(v, current, out, light)
             if not more:
+                if times is not None:
+                    times.finish()
                 return out
             spare = current
             current = following
             following = spare
-            more = _fill_chunk(v, following, source)
+            more = _fill_chunk(v, following, source, times)
     finally:
         # After an exception here (from the iterator, say) the workers may
         # still be on a chunk: they must let go of it before it is freed.

@@ -3,7 +3,7 @@
 # A gateway sees the same bearer token many times. Once a token has verified,
 # its payload bytes are kept (keyed by the whole token, never a prefix); a hit
 # skips base64url and the signature but parses the payload again and re-runs
-# every claim check against the current clock, so exp, nbf and iat are
+# every claim check against the current clock (or the caller's now=), so exp, nbf and iat are
 # enforced as on a miss, and every caller gets a fresh dict (nothing mutable
 # is shared). An entry is dropped when its token has expired.
 
@@ -102,8 +102,8 @@ cdef _cache_store(Verifier v, object jwt, const uint8_t *payload, size_t n, dict
     (<_TokenCache>v._cache).put(jwt, PyBytes_FromStringAndSize(<const char *>payload, n), _exp_deadline(claims))
 
 
-cdef object _decode_cached(Verifier v, object jwt):
-    """Verifier.decode through the cache."""
+cdef object _decode_cached(Verifier v, object jwt, object at=None):
+    """Verifier.decode through the cache; at: the now= reference time, or None for the clock."""
     cdef _TokenCache cache = <_TokenCache>v._cache
     cdef double now
     if type(jwt) is not str and type(jwt) is not bytes:
@@ -112,10 +112,13 @@ cdef object _decode_cached(Verifier v, object jwt):
         return _run(v, jwt, None, MODE_CLAIMS)
     entry = cache.get(jwt)
     if entry is not None:
-        now = tj_now()
+        now = tj_now() if at is None else <double>at
         try:
             return _claims_from_cached(v, entry[0], now)
         except ExpiredSignatureError:
-            cache.discard(jwt)      # an entry never outlives its token
+            # An entry never outlives its token; expired as of another time
+            # (now=) says nothing about the clock, so the entry stays.
+            if at is None:
+                cache.discard(jwt)
             raise
-    return _run(v, jwt, None, MODE_CLAIMS)
+    return _run(v, jwt, None, MODE_CLAIMS, at)

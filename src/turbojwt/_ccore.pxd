@@ -283,6 +283,7 @@ cdef extern from "batch.h" nogil:
         tj_decoded *res
         size_t n
         double now
+        const double *now_each
         size_t next
         size_t claim
         void (*after)(tj_workspace *ws, const tj_decoded *res) noexcept nogil

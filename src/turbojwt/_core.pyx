@@ -45,6 +45,7 @@ from .exceptions import (
 from .warnings import InsecureKeyLengthWarning
 
 include "_tape.pxi"
+include "_reftime.pxi"     # now=: reference times (issue 13)
 
 DEFAULT_MAX_TOKEN_LENGTH = TJ_DEFAULT_MAX_TOKEN_LEN
 
@@ -471,20 +472,25 @@ cdef class Verifier:
             return self._set_allowed[res.key_index][res.alg_index]
         return self._allowed[res.alg_index]
 
-    def decode(self, jwt, detached_payload=None):
+    def decode(self, jwt, detached_payload=None, *, now=None):
         """Verify ``jwt`` (str or bytes) and return its claims as a dict.
 
         Raises a subclass of InvalidTokenError (or InvalidKeyError) naming what
         was wrong; never returns an unverified payload. With ``cache=N``, a
         token seen verified before skips the signature (its claims are checked
-        again against the current clock).
+        again against the current clock). ``now`` (epoch seconds or an aware
+        datetime) checks exp, nbf and iat as of that time instead of the clock.
         """
+        if now is not None:
+            return _decode_at(self, jwt, detached_payload, _reference_time(now), MODE_CLAIMS)
         if detached_payload is None:
             return _decode_claims(self, jwt)
         return _run(self, jwt, detached_payload, MODE_CLAIMS)
 
-    def decode_complete(self, jwt, detached_payload=None):
+    def decode_complete(self, jwt, detached_payload=None, *, now=None):
         """Like :meth:`decode`, but return ``{"payload", "header", "signature"}``."""
+        if now is not None:
+            return _decode_at(self, jwt, detached_payload, _reference_time(now), MODE_COMPLETE)
         return _run(self, jwt, detached_payload, MODE_COMPLETE)
 
     @property
@@ -500,24 +506,26 @@ cdef class Verifier:
         c = <_TokenCache>self._cache
         return (c.hits, c.misses, len(c))
 
-    def decode_many(self, tokens, threads=None):
+    def decode_many(self, tokens, threads=None, *, now=None):
         """Verify many tokens; a list, in input order, of claims dicts or exception instances.
 
         The C core runs with the GIL released, each chunk of tokens split across
         ``threads`` threads (default: the number of cores; at most 64 are
         used); each result is what :meth:`decode` would return, or the
         exception it would raise. ``tokens`` must be an iterable of tokens: a
-        single str or bytes raises TypeError.
+        single str or bytes raises TypeError. ``now`` is one reference time for
+        every token, or a sequence with one per token (a log's request times),
+        as for :meth:`decode`.
         """
-        return _decode_many(self, tokens, threads, False)
+        return _decode_many(self, tokens, threads, False, now)
 
-    def verify_many(self, tokens, threads=None):
+    def verify_many(self, tokens, threads=None, *, now=None):
         """Like :meth:`decode_many` without building claims: ``(valid, reason)`` per token.
 
         ``reason`` is ``"ok"`` or the name of the exception class :meth:`decode`
         would raise (for auditing logs, where the claims are not needed).
         """
-        return _decode_many(self, tokens, threads, True)
+        return _decode_many(self, tokens, threads, True, now)
 
     def decode_jws(self, jwt, detached_payload=None):
         """Verify the JWS layer only: ``{"payload": bytes, "header": dict, "signature": bytes}``.
@@ -565,7 +573,7 @@ cdef inline int _token_bytes(object jwt, const uint8_t **p, Py_ssize_t *n) excep
     return 0
 
 
-cdef object _run(Verifier v, object jwt, object detached, int mode):
+cdef object _run(Verifier v, object jwt, object detached, int mode, object at=None):
     cdef const uint8_t *tok = NULL
     cdef const uint8_t *det = NULL
     cdef Py_ssize_t n = 0, dn = 0
@@ -610,7 +618,7 @@ cdef object _run(Verifier v, object jwt, object detached, int mode):
         ws.buf_cap = need_buf
         ws.tape_cap = need_tape
     try:
-        now = tj_now()
+        now = tj_now() if at is None else <double>at
         # No Python object is touched inside tj_decode: it reads the token's
         # immutable buffer (kept alive by our reference) and the verifier's
         # read-only C policy, and writes only to ws and res.
@@ -732,6 +740,13 @@ def get_unverified_header(jwt):
 
 include "_batch.pxi"
 include "_cache.pxi"
+
+
+cdef object _decode_at(Verifier v, object jwt, object detached, double now, int mode):
+    """Verifier.decode(_complete) with now=: as of a given time (issue 13)."""
+    if v._cache is not None and detached is None and mode == MODE_CLAIMS:
+        return _decode_cached(v, jwt, now)
+    return _run(v, jwt, detached, mode, now)
 
 
 # ---------------------------------------------------------------- drop-in decode
