@@ -1,10 +1,13 @@
 """Type stubs for turbojwt._core, the compiled binding (see _core.pyx)."""
 
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
-from datetime import timedelta
-from typing import Any, Final
+from datetime import datetime, timedelta
+from typing import Any, Final, Union
 
 from typing_extensions import disjoint_base  # stub-only: a cdef class has a C layout (PEP 800)
+
+# now=: epoch seconds or an aware datetime; the batch calls also take one per token.
+_ReferenceTime = Union[int, float, datetime]
 
 DEFAULT_MAX_TOKEN_LENGTH: Final[int]
 
@@ -56,13 +59,27 @@ class Verifier:
     ) -> None: ...
     @property
     def cache_info(self) -> tuple[int, int, int]: ...
-    def decode(self, jwt: str | bytes, detached_payload: bytes | None = ...) -> dict[str, Any]: ...
-    def decode_complete(self, jwt: str | bytes, detached_payload: bytes | None = ...) -> dict[str, Any]: ...
+    def decode(
+        self, jwt: str | bytes, detached_payload: bytes | None = ..., *, now: _ReferenceTime | None = ...
+    ) -> dict[str, Any]: ...
+    def decode_complete(
+        self, jwt: str | bytes, detached_payload: bytes | None = ..., *, now: _ReferenceTime | None = ...
+    ) -> dict[str, Any]: ...
     def decode_jws(self, jwt: str | bytes, detached_payload: bytes | None = ...) -> dict[str, Any]: ...
     def decode_many(
-        self, tokens: Iterable[str | bytes], threads: int | None = ...
+        self,
+        tokens: Iterable[str | bytes],
+        threads: int | None = ...,
+        *,
+        now: _ReferenceTime | Sequence[_ReferenceTime] | None = ...,
     ) -> list[dict[str, Any] | Exception]: ...
-    def verify_many(self, tokens: Iterable[str | bytes], threads: int | None = ...) -> list[tuple[bool, str]]: ...
+    def verify_many(
+        self,
+        tokens: Iterable[str | bytes],
+        threads: int | None = ...,
+        *,
+        now: _ReferenceTime | Sequence[_ReferenceTime] | None = ...,
+    ) -> list[tuple[bool, str]]: ...
 
 def get_unverified_header(jwt: str | bytes) -> dict[str, Any]: ...
 def _common_names_shared() -> list[str]: ...
@@ -125,3 +142,18 @@ def encode_claims(
     sort_headers: bool = ...,
 ) -> str | None: ...
 def clear_signing_keys() -> None: ...
+
+# turbojwt.arrow's C side (_arrow.pxi)
+ARROW_COLUMN_TYPES: Final[dict[str, int]]
+REASON_MISSING_TOKEN: Final[str]
+REASON_INVALID_TIME: Final[str]
+
+def arrow_verify_buffers(
+    verifier: Verifier,
+    chunks: list[tuple[int, int, int, int, int, bool]],
+    rows: int,
+    now_one: _ReferenceTime | None,
+    now_address: int,
+    claims: list[tuple[str, int]],
+    threads: int | None = ...,
+) -> tuple[bytearray, bytearray, list[str], list[tuple[str, bytearray, bytearray, bytearray | None, bool]]]: ...
