@@ -56,6 +56,7 @@ from ._policy import SIGNING_ALGORITHMS
 from .api_jwk import PyJWK, PyJWKSet
 from .exceptions import DecodeError, PyJWTError
 from .jwks_client import PyJWKClient
+from . import _cli_logs
 
 __all__ = ["main"]
 
@@ -184,6 +185,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="also write the summary as a last JSON line on stdout: {\"summary\": {...}}")
     io_.add_argument("--no-progress", action="store_true",
                      help="no progress line, even on a terminal (it never shows in a pipe)")
+    _cli_logs.add_arguments(v)           # --format jsonl/parquet, --at (issue 13)
     perf = v.add_argument_group("performance")
     perf.add_argument("--threads", type=_positive_int, metavar="N",
                       help="verification threads (default: every core; needs Verifier.decode_many)")
@@ -420,6 +422,7 @@ class _Stats:
         self.blank = 0
         self.no_token = 0
         self.too_long = 0
+        self.unreadable = 0      # records (jsonl lines, parquet rows) that could not be read
         self.started = time.perf_counter()
 
     def summary(self) -> dict[str, Any]:
@@ -427,7 +430,7 @@ class _Stats:
         reasons = dict(sorted(self.reasons.items(), key=lambda kv: (-kv[1], kv[0])))
         return {"total": self.total, "valid": self.valid, "invalid": self.total - self.valid,
                 "reasons": reasons, "blank": self.blank, "no_token": self.no_token,
-                "too_long": self.too_long, "seconds": round(elapsed, 3),
+                "too_long": self.too_long, "unreadable": self.unreadable, "seconds": round(elapsed, 3),
                 "tokens_per_second": round(self.total / elapsed)}
 
 
@@ -467,7 +470,8 @@ _VALID: dict[str, Any] = {}
 
 
 def _chunk_verifier(verifier: Verifier, want_claims: bool, threads: int | None) -> Any:
-    """A function from a chunk's tokens to their results (claims dict or exception), in order.
+    """A function from a chunk's tokens (and ``now``: None, one time or one per
+    token) to their results (claims dict or exception), in order.
 
     Two ways, one output: ``verify_many`` when no claim is printed and every
     allowed algorithm is an HMAC (no claims dict is built, and the invalid
@@ -478,22 +482,24 @@ def _chunk_verifier(verifier: Verifier, want_claims: bool, threads: int | None) 
     """
     decode_many, verify_many = verifier.decode_many, verifier.verify_many
     kwargs = {} if threads is None else {"threads": threads}
-
     mostly_invalid = False
 
-    def light(tokens: list[bytes]) -> list[Any]:
+    def light(tokens: list[bytes], now: Any = None) -> list[Any]:
         nonlocal mostly_invalid
+        at = {} if now is None else {"now": now}
         if mostly_invalid:
             # The last chunk was mostly invalid: decoding everything at once is cheaper here.
-            results: list[Any] = decode_many(tokens, **kwargs)
+            results: list[Any] = decode_many(tokens, **kwargs, **at)
             mostly_invalid = sum(1 for r in results if r.__class__ is not dict) * 2 > len(tokens)
             return results
-        results = [_VALID if ok else None for ok, _reason in verify_many(tokens, **kwargs)]
+        results = [_VALID if ok else None for ok, _reason in verify_many(tokens, **kwargs, **at)]
         bad = [i for i, result in enumerate(results) if result is None]
         if bad:
             # Decoded again for the exception and its message (what verify_many found).
             again = [tokens[i] for i in bad]
-            redone = decode_many(again, **kwargs)
+            if isinstance(now, list):
+                at = {"now": [now[i] for i in bad]}
+            redone = decode_many(again, **kwargs, **at)
             for i, result in zip(bad, redone, strict=True):
                 results[i] = result
         mostly_invalid = len(bad) * 2 > len(tokens)
@@ -502,7 +508,7 @@ def _chunk_verifier(verifier: Verifier, want_claims: bool, threads: int | None) 
     hmac_only = all(str(alg).startswith("HS") for alg in verifier.algorithms)
     if not want_claims and hmac_only:
         return light
-    return lambda tokens: decode_many(tokens, **kwargs)
+    return lambda tokens, now=None: decode_many(tokens, **kwargs, **({} if now is None else {"now": now}))
 
 
 class _NoToken(DecodeError):
@@ -663,7 +669,10 @@ def _input_size(stream: IO[bytes]) -> int | None:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
+    _cli_logs.check_arguments(args)
     verifier = _build_verifier(args)
+    if args.format in ("parquet", "arrow"):
+        return _cli_logs.verify_columns(verifier, args, sys.stdout, sys.stderr)
     stream, close = _open_input(args.file)
     try:
         return _verify_stream(stream, verifier, args, sys.stdout, sys.stderr)
@@ -681,10 +690,17 @@ def _verify_stream(stream: IO[bytes], verifier: Verifier, args: argparse.Namespa
     if not args.no_progress and err.isatty():
         progress = _Progress(err, _input_size(stream))
     lineno = 0
+    at = getattr(args, "at_seconds", None)
+    jsonl = getattr(args, "format", "lines") == "jsonl"
     try:
         for lines in _read_chunks(stream, args.batch_size):
-            tokens, slots = _tokens_of(lines, args.extract)
-            decoded = verify_chunk(tokens) if tokens else []
+            if jsonl:
+                # JSON lines: the token (and time) of each line's object (_cli_logs)
+                tokens, slots, times = _cli_logs.jsonl_tokens(lines, args, stats)
+                decoded = verify_chunk(tokens, times if at is None else at) if tokens else []
+            else:
+                tokens, slots = _tokens_of(lines, args.extract)
+                decoded = verify_chunk(tokens, at) if tokens else []
             out.write(_format_chunk(lineno, _merge(decoded, slots), claim_names, stats))
             out.flush()
             lineno += len(lines)
@@ -719,6 +735,8 @@ def _print_summary(summary: dict[str, Any], err: IO[str]) -> None:
     notes = [f"{summary[k]:,} {label}" for k, label in
              (("blank", "blank"), ("no_token", "without a token"), ("too_long", "too long"))
              if summary[k]]
+    if summary.get("unreadable"):
+        lines.append(f"  ({summary['unreadable']:,} records could not be read: reason Unreadable)")
     if notes:
         lines.append("  (DecodeError includes lines that held no token: " + ", ".join(notes) + ")")
     err.write("\n".join(lines) + "\n")
