@@ -131,6 +131,23 @@ tj_fuzz_toolchain() {
     return 0
 }
 
+# A Java runtime for Spark's local mode (tests/test_spark.py), from Debian's
+# openjdk-17-jre-headless when `java` is missing. Never fatal: without root or
+# apt-get, or if the install fails, it says so and the Spark tests skip.
+tj_java() {
+    command -v java >/dev/null 2>&1 && return 0
+    if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+        tj_log "no java and no way to install it: tests/test_spark.py will skip"
+        return 0
+    fi
+    tj_log "installing openjdk-17-jre-headless (for the Spark tests)"
+    export DEBIAN_FRONTEND=noninteractive
+    mkdir -p /usr/share/man/man1     # the JRE's postinst expects it on slim images
+    { apt-get update -qq && apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless; } >/dev/null 2>&1 \
+        || tj_log "warning: apt-get install openjdk-17-jre-headless failed; the Spark tests will skip"
+    return 0
+}
+
 # Create the virtualenv VENV from PYTHON, or reuse it if it is sound and made
 # from the same interpreter version. Sets TJ_PY to its python.
 tj_venv() {

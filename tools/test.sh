@@ -22,6 +22,8 @@ tj_system_packages
 # clang and its libFuzzer runtime, so that tests/test_fuzz_smoke.py runs rather
 # than skips (and tests/test_build_warnings.py compiles with clang too)
 tj_fuzz_toolchain
+# Java for Spark's local mode (tests/test_spark.py)
+tj_java
 tj_venv
 tj_install "[test,lint]"
 tj_check_installed
