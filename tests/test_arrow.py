@@ -192,3 +192,18 @@ def test_duckdb_and_polars_call_it_on_their_own_arrow_data():
     out = pl.from_arrow(res)
     assert out["reason"].to_list() == ["ok", "ok", "ExpiredSignatureError", "DecodeError"]
     assert out["n"].to_list() == [0, 1, None, None]
+
+
+def test_offsets_outside_the_data_buffer_are_refused_not_read():
+    # pyarrow refuses to build such an array (validate); the C side does not rely on
+    # that: given a data buffer shorter than the offsets span, the values past it
+    # are refused as DecodeError, never read.
+    from turbojwt import _core
+    arr = pa.array(GOOD[:3])
+    validity, offsets, data = arr.buffers()
+    short = len(GOOD[0]) + len(GOOD[1]) - 1          # the second value runs past this size
+    chunk = (3, 0, 0, offsets.address, data.address, short, False)
+    valid, reason, names, _ = _core.arrow_verify_buffers(V, [chunk], 3, 1000, 0, [])
+    codes = list(memoryview(reason).cast("i"))
+    assert [names[c] for c in codes] == ["ok", "DecodeError", "DecodeError"]
+    assert valid[0] & 7 == 1

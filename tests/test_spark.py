@@ -89,3 +89,25 @@ def test_configuration_errors_fail_on_the_driver(spark):
         verify_tokens(df, "nope", key=KEY, algorithms=["HS256"])
     with pytest.raises(ValueError):
         verify_tokens(df, "tok", key=KEY, algorithms=["HS256"], claims=[("sub", "decimal")])
+
+
+def test_the_audit_example_agrees_with_turbojwt_verify(spark, tmp_path):
+    # examples/spark_log_audit.py at a small size (the example itself does the million).
+    import importlib.util
+    import json
+    from pathlib import Path
+    example = Path(__file__).resolve().parent.parent / "examples" / "spark_log_audit.py"
+    spec = importlib.util.spec_from_file_location("spark_log_audit", example)
+    audit = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(audit)
+    path = tmp_path / "requests.parquet"
+    made = audit.write_dataset(path, 600, seed=7, row_group=250)
+    assert set(made) == {"valid", "expired", "wrong_key", "leaked_key", "malformed"}
+    key_file = tmp_path / "jwks.json"
+    key_file.write_text(json.dumps(audit.jwks()))
+    by_spark = audit.spark_counts(spark, path)
+    by_cli = audit.cli_counts(path, key_file)
+    assert by_spark == by_cli
+    assert by_spark["ok"] == made["valid"]
+    assert by_spark["UnknownKeyError"] == made["leaked_key"]
+    assert by_spark["ExpiredSignatureError"] == made["expired"]

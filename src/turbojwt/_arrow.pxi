@@ -48,7 +48,7 @@ cdef class _ArrowRows:
     """The token rows of an Arrow array's chunks, read by address.
 
     chunks: [(length, offset, validity address or 0, offsets address, data
-    address, offsets are int64)], the arrays kept alive by the caller."""
+    address, data size, offsets are int64)], the arrays kept alive by the caller."""
     cdef list chunks
     cdef Py_ssize_t at_chunk     # the chunk being read
     cdef Py_ssize_t at_row       # the next row of that chunk
@@ -65,7 +65,7 @@ cdef int _arrow_fill(Verifier v, _Chunk c, _ArrowRows rows, const double *now_ea
     cdef const int32_t *off32
     cdef const int64_t *off64
     cdef const uint8_t *data
-    cdef int64_t start, end
+    cdef int64_t start, end, data_size
     cdef size_t need_buf, total = 0, plen
     cdef uint32_t need_tape
     cdef uint8_t *at
@@ -73,7 +73,7 @@ cdef int _arrow_fill(Verifier v, _Chunk c, _ArrowRows rows, const double *now_ea
     cdef double t
     base = rows.row
     while n < BATCH_CHUNK and rows.at_chunk < len(rows.chunks):
-        length, offset, va, oa, da, large = rows.chunks[rows.at_chunk]
+        length, offset, va, oa, da, data_size, large = rows.chunks[rows.at_chunk]
         if rows.at_row >= length:
             rows.at_chunk += 1
             rows.at_row = 0
@@ -98,7 +98,9 @@ cdef int _arrow_fill(Verifier v, _Chunk c, _ArrowRows rows, const double *now_ea
                     start = off32[i]
                     end = off32[i + 1]
                 plen = <size_t>(end - start)
-                if end < start or plen > <size_t>v.max_token_length:
+                # Offsets outside the data buffer (a corrupt array) are refused
+                # like an oversized token, never read.
+                if start < 0 or end < start or end > data_size or plen > <size_t>v.max_token_length:
                     reason[base + n] = large_code
                 else:
                     # An empty value still needs an address that is not NULL.
@@ -289,7 +291,7 @@ def arrow_verify_buffers(Verifier verifier, list chunks, Py_ssize_t rows, now_on
     """The buffers of turbojwt.arrow.verify's result (its pyarrow side builds the arrays).
 
     ``chunks``: [(length, offset, validity address or 0, offsets address, data
-    address, offsets are int64)] of the token arrays, ``rows`` their total
+    address, data size, offsets are int64)] of the token arrays, ``rows`` their total
     length; ``now_one``: epoch seconds for every row (None: the clock) unless
     ``now_address`` points at ``rows`` float64 seconds (NaN: a bad time);
     ``claims``: [(name, column type code or -1 to infer)]. The caller keeps

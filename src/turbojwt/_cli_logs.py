@@ -183,30 +183,33 @@ def _batches(args: argparse.Namespace) -> Any:
             yield batch.slice(start, args.batch_size).select(columns)
 
 
-def _column_times(column: Any) -> tuple[Any, list[str | None]]:
-    """The times of a column as float64 epoch seconds, and per row why it is unreadable (or None)."""
+def _column_times(column: Any) -> Any:
+    """The times of a column as float64 epoch seconds; NaN where a time is null or does not parse
+    (arrow.verify then gives the row the reason InvalidTime, reported as Unreadable)."""
     import pyarrow as pa
     import pyarrow.compute as pc
     t = column.type
-    if pa.types.is_timestamp(t) or pa.types.is_date(t):
-        if pa.types.is_date(t):
-            column = column.cast(pa.timestamp("s"))
-            t = column.type
+    if pa.types.is_date(t):
+        column = column.cast(pa.timestamp("s"))
+        t = column.type
+    if pa.types.is_timestamp(t):
         unit = {"s": 1.0, "ms": 1e3, "us": 1e6, "ns": 1e9}[t.unit]
         seconds = pc.divide(column.cast(pa.int64()).cast(pa.float64()), unit)
-        values = seconds.to_pylist()
-    elif pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_string(t) or pa.types.is_large_string(t):
+    elif pa.types.is_integer(t) or pa.types.is_floating(t):
+        x = column.cast(pa.float64())
+        # The magnitude rule of parse_time, on the whole column at once.
+        seconds = pc.if_else(pc.greater_equal(pc.abs(x), float(MILLISECONDS_FROM)), pc.divide(x, 1000.0), x)
+    elif pa.types.is_string(t) or pa.types.is_large_string(t):
         values = []
         for v in column.to_pylist():
             try:
-                values.append(None if v is None else parse_time(v))
+                values.append(math.nan if v is None else parse_time(v))
             except ValueError:
                 values.append(math.nan)
+        seconds = pa.array(values, pa.float64())
     else:
         raise TypeError(f"the time column is {t}, not a timestamp, number or string")
-    why = [("null time" if v is None else "unreadable time") if v is None or not math.isfinite(v) else None
-           for v in values]
-    return pa.array([math.nan if v is None else v for v in values], pa.float64()), why
+    return seconds.fill_null(math.nan)
 
 
 def verify_columns(verifier: Any, args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
@@ -228,12 +231,9 @@ def verify_columns(verifier: Any, args: argparse.Namespace, out: IO[str], err: I
             if pa.types.is_string(tokens.type) or pa.types.is_large_string(tokens.type):
                 tokens = pc.utf8_trim_whitespace(pc.replace_substring_regex(
                     tokens, r"^\s*[Bb][Ee][Aa][Rr][Ee][Rr][ \t]+", "", max_replacements=1))
-            if args.time_column:
-                now, why = _column_times(batch.column(1))
-            else:
-                now, why = args.at_seconds, [None] * batch.num_rows
+            now = _column_times(batch.column(1)) if args.time_column else args.at_seconds
             result = tja.verify(verifier, tokens, now=now, claims=claim_names, threads=args.threads)
-            out.write(_format_rows(row, result, why, claim_names, stats, _json_str, _json_value))
+            out.write(_format_rows(row, result, claim_names, stats, _json_str, _json_value))
             out.flush()
             row += batch.num_rows
     except KeyError as exc:
@@ -248,16 +248,24 @@ def verify_columns(verifier: Any, args: argparse.Namespace, out: IO[str], err: I
     return EXIT_OK if stats.valid == stats.total else EXIT_INVALID
 
 
-def _format_rows(first: int, result: Any, why: list[str | None], claim_names: list[str], stats: Any,
-                 json_str: Any, json_value: Any) -> str:
-    from .arrow import MISSING_TOKEN
+def _format_rows(first: int, result: Any, claim_names: list[str], stats: Any, json_str: Any,
+                 json_value: Any) -> str:
+    """The JSON lines of one batch's result (its first row is number ``first``); counts them."""
+    from .arrow import INVALID_TIME, MISSING_TOKEN
+    unreadable = {MISSING_TOKEN: "null token", INVALID_TIME: "null or unreadable time"}
     valid = result.column(0).to_pylist()
     reasons = result.column(1).to_pylist()
-    claims = {name: result.column(2 + k).to_pylist() for k, name in enumerate(dict.fromkeys(claim_names))}
+    claims = {}
+    for k, name in enumerate(dict.fromkeys(claim_names)):
+        values = result.column(2 + k).to_pylist()
+        if (result.schema.field(2 + k).metadata or {}).get(b"turbojwt.claim") == b"json":
+            # Objects, arrays and mixed types come as JSON text: written as the values themselves.
+            values = [None if v is None else json.loads(v) for v in values]
+        claims[name] = values
     parts = []
     for i, (ok, reason) in enumerate(zip(valid, reasons)):
         row = first + i
-        problem = why[i] or ("null token" if reason == MISSING_TOKEN else None)
+        problem = unreadable.get(reason)
         if problem is not None:
             stats.unreadable += 1
             reason = "Unreadable"

@@ -150,7 +150,7 @@ REASON_INVALID_TIME: Final[str]
 
 def arrow_verify_buffers(
     verifier: Verifier,
-    chunks: list[tuple[int, int, int, int, int, bool]],
+    chunks: list[tuple[int, int, int, int, int, int, bool]],
     rows: int,
     now_one: _ReferenceTime | None,
     now_address: int,

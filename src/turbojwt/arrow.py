@@ -38,7 +38,7 @@ _UNIT_PER_SECOND = {"s": 1.0, "ms": 1e3, "us": 1e6, "ns": 1e9}
 _RESULT_COLUMNS = ("valid", "reason")
 
 
-def _token_chunks(tokens: Any) -> tuple[list[Any], list[tuple[int, int, int, int, int, bool]]]:
+def _token_chunks(tokens: Any) -> tuple[list[Any], list[tuple[int, int, int, int, int, int, bool]]]:
     """The token arrays (kept alive) and, per chunk, the addresses the core reads."""
     if isinstance(tokens, pa.ChunkedArray):
         arrays = list(tokens.chunks)
@@ -66,11 +66,15 @@ def _token_chunks(tokens: Any) -> tuple[list[Any], list[tuple[int, int, int, int
         raise TypeError(f"tokens must be a string, large_string or binary column, not {arrow_type}")
     chunks = []
     for a in arrays:
-        validity, offsets, data = a.buffers()[:3]
         if len(a) == 0:
             continue
+        # Buffer sizes against the length and offset (cheap); the core also
+        # refuses any value whose offsets point outside the data buffer.
+        a.validate()
+        validity, offsets, data = a.buffers()[:3]
         chunks.append((len(a), a.offset, validity.address if validity is not None else 0,
-                       offsets.address, data.address if data is not None else 0, large))
+                       offsets.address, data.address if data is not None else 0,
+                       data.size if data is not None else 0, large))
     return arrays, chunks
 
 

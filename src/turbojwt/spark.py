@@ -103,7 +103,8 @@ def verify_tokens(df: Any, token_column: str, *, key: Any, algorithms: Sequence[
         verifier = _verifier(config)
         for batch in batches:
             now = batch.column(time_column) if time_column is not None else None
-            result = arrow.verify(verifier, batch.column(token_column), now=now, claims=specs)
+            # One thread: Spark already runs a Python worker per core.
+            result = arrow.verify(verifier, batch.column(token_column), now=now, claims=specs, threads=1)
             columns = list(batch.columns) + [result.column(0), result.column(1).cast(pa.string())]
             columns += [result.column(2 + k) for k in range(len(specs))]
             names = list(batch.schema.names) + ["valid", "reason"] + [n for n, _ in specs]
