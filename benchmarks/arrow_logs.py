@@ -175,8 +175,13 @@ def main() -> int:
     p.add_argument("--rss", default="1000000,10000000", help="row counts for the peak-RSS runs ('' for none)")
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--json", metavar="PATH")
+    p.add_argument("--spark-output", metavar="PATH",
+                   help="the output of examples/spark_log_audit.py, kept in the JSON for docs/benchmarks.md")
     args = p.parse_args()
-    report = {"python": sys.version.split()[0], "pyarrow": pa.__version__, "cores": os.cpu_count()}
+    report = {"command": " ".join(["python benchmarks/arrow_logs.py", *sys.argv[1:]]),
+              "python": sys.version.split()[0], "pyarrow": pa.__version__, "cores": os.cpu_count()}
+    if args.spark_output:
+        report["spark"] = Path(args.spark_output).read_text().splitlines()
     hs = report["hs256"] = bench_hs256(args.rows, args.rounds)
     print(f"HS256, {hs['rows']:,} tokens, {hs['threads']} threads: arrow.verify {hs['arrow_s']:.3f} s "
           f"({hs['arrow_tokens_per_s']:,.0f}/s); decode_many + columns {hs['decode_many_s']:.3f} s "

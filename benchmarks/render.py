@@ -327,8 +327,42 @@ def sweep_section(sweep: dict, chart: str | None) -> list[str]:
     return lines
 
 
+def logs_section(logs: dict, logs_path: Path, out_dir: Path) -> list[str]:
+    """Logged tokens at scale (issue 13): the JSON of benchmarks/arrow_logs.py, and the Spark example's output."""
+    hs, rs = logs["hs256"], logs["rs256"]
+    lines = [
+        "## Logged tokens at scale (issue 13)", "",
+        f"`{logs.get('command', 'python benchmarks/arrow_logs.py')}` (data: [{logs_path.name}]"
+        f"({rel(logs_path, out_dir)}); Python {logs['python']}, pyarrow {logs['pyarrow']}, {logs['cores']} cores). "
+        "Side by side in one process, interleaved rounds, medians; what each row measures: docs/logs.md.", "",
+        "| what | turbojwt.arrow.verify | the other way | ratio | bar |", "|---|---:|---:|---:|---|",
+        f"| HS256, {hs['rows']:,} tokens each checked as of its own time, `valid` + `reason` + 2 claim columns, "
+        f"{hs['threads']} threads | {hs['arrow_s']:.3f} s ({fmt_rate(hs['arrow_tokens_per_s'])}/s) "
+        f"| decode_many + the same columns from its results: {hs['decode_many_s']:.3f} s "
+        f"({fmt_rate(hs['decode_many_tokens_per_s'])}/s) | {hs['ratio']:.2f}x faster | >= 1.5x: "
+        f"{'PASS' if hs['ratio'] >= 1.5 else 'FAIL'} |",
+        f"| RS256 (RSA-2048) per core, {rs['rows']:,} tokens, one thread | {rs['arrow_us_per_token']:.2f} µs/token "
+        f"| raw verify in a C loop: {rs['raw_verify_us_per_token']:.2f} µs/token | {rs['ratio']:.3f}x the time "
+        f"| <= 1.1x: {'PASS' if rs['ratio'] <= 1.1 else 'FAIL'} |", "",
+    ]
+    if logs.get("rss"):
+        lines += ["Peak RSS (ru_maxrss of a fresh process, pyarrow included) over a Parquet file read in batches "
+                  "of 65,536 rows, at each row count:", "",
+                  "| rows | arrow.verify streaming: peak RSS | seconds | `turbojwt verify --format parquet`: peak RSS "
+                  "| seconds |", "|---:|---:|---:|---:|---:|"]
+        for r in logs["rss"]:
+            lines.append(f"| {r['rows']:,} | {r['arrow_peak_rss_mb']:.0f} MB | {r['arrow_s']:.1f} | "
+                         f"{r['cli_peak_rss_mb']:.0f} MB | {r['cli_s']:.1f} |")
+        lines.append("")
+    if logs.get("spark"):
+        lines += ["The Spark example (`examples/spark_log_audit.py`, local[2]):", "", "```text",
+                  *logs["spark"], "```", ""]
+    return lines
+
+
 def render_markdown(data: dict, json_path: Path, out_dir: Path, chart: str | None,
-                    sweep: dict | None, sweep_path: Path | None, sweep_chart: str | None) -> str:
+                    sweep: dict | None, sweep_path: Path | None, sweep_chart: str | None,
+                    logs: dict | None = None, logs_path: Path | None = None) -> str:
     settings = data["settings"]
     command = settings.get("command", "python benchmarks/compare.py")
     lines = [
@@ -344,7 +378,8 @@ def render_markdown(data: dict, json_path: Path, out_dir: Path, chart: str | Non
         f"{command}",
         *([f"python benchmarks/sweep.py --json {rel(sweep_path, ROOT)}"] if sweep_path else []),
         f"python benchmarks/render.py {rel(json_path, ROOT)}"
-        + (f" --sweep {rel(sweep_path, ROOT)}" if sweep_path else "") + f" --out-dir {rel(out_dir, ROOT)}",
+        + (f" --sweep {rel(sweep_path, ROOT)}" if sweep_path else "")
+        + (f" --logs {rel(logs_path, ROOT)}" if logs_path else "") + f" --out-dir {rel(out_dir, ROOT)}",
         "```", "",
         f"(`python` is `{settings.get('python_executable', 'python')}`.) Data: "
         f"[{json_path.name}]({rel(json_path, out_dir)})"
@@ -365,6 +400,8 @@ def render_markdown(data: dict, json_path: Path, out_dir: Path, chart: str | Non
         lines += case_table(r) if "rows" in r else [f"### {r['title']}", "", f"skipped ({r['skipped']})", ""]
     if sweep:
         lines += sweep_section(sweep, sweep_chart)
+    if logs and logs_path:
+        lines += logs_section(logs, logs_path, out_dir)
     lines += machine_section(data["machine"], settings)
     return "\n".join(lines).rstrip() + "\n"
 
@@ -485,7 +522,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("results", type=Path, help="JSON written by compare.py --json")
     p.add_argument("--sweep", type=Path, help="JSON written by sweep.py --json")
     p.add_argument("--out-dir", type=Path, default=ROOT / "docs", help="where to write (default: docs/)")
-    p.add_argument("--no-charts", action="store_true", help="write the Markdown only")
+    p.add_argument("--no-charts", action="store_true",
+                   help="write the Markdown only (charts already drawn in the output directory stay referred to)")
+    p.add_argument("--logs", type=Path, help="JSON written by arrow_logs.py --json (logged tokens at scale)")
     return p.parse_args(argv)
 
 
@@ -498,13 +537,18 @@ def main(argv: list[str] | None = None) -> int:
     if not charts and not args.no_charts:
         print("matplotlib is not installed: writing the Markdown without charts", file=sys.stderr)
     chart = sweep_chart = None
+    if args.no_charts:
+        # Keep referring to the charts drawn by an earlier run, if they are there.
+        chart = "benchmarks.png" if (args.out_dir / "benchmarks.png").exists() else None
+        sweep_chart = "benchmarks-sweep.png" if sweep and (args.out_dir / "benchmarks-sweep.png").exists() else None
     if charts:
         draw_chart(data, args.out_dir / "benchmarks.png")
         chart = "benchmarks.png"
         if sweep:
             draw_sweep_chart(sweep, args.out_dir / "benchmarks-sweep.png")
             sweep_chart = "benchmarks-sweep.png"
-    md = render_markdown(data, args.results, args.out_dir, chart, sweep, args.sweep, sweep_chart)
+    logs = json.loads(args.logs.read_text()) if args.logs else None
+    md = render_markdown(data, args.results, args.out_dir, chart, sweep, args.sweep, sweep_chart, logs, args.logs)
     (args.out_dir / "benchmarks.md").write_text(md)
     written = ["benchmarks.md", *([chart] if chart else []), *([sweep_chart] if sweep_chart else [])]
     print(f"Wrote {', '.join(str(args.out_dir / w) for w in written)}")
