@@ -101,6 +101,7 @@ def test_one_time_for_every_row_and_the_clock():
 @pytest.mark.parametrize("bad, error", [(math.nan, ValueError), (True, TypeError), ("1000", TypeError),
                                         (dt.datetime(2020, 1, 1), ValueError),
                                         (pa.array([1000]), ValueError),                # wrong length
+                                        ([dt.datetime(2020, 1, 1)] * 2, ValueError),   # naive in a list
                                         (pa.array(["x", "y"]), TypeError)])
 def test_bad_times_are_refused(bad, error):
     with pytest.raises(error):

@@ -83,6 +83,8 @@ def _seconds_array(now: Any, rows: int) -> Any:
     if isinstance(now, pa.ChunkedArray):
         now = now.combine_chunks() if now.num_chunks != 1 else now.chunk(0)
     elif not isinstance(now, pa.Array):
+        if any(isinstance(t, _datetime.datetime) and t.utcoffset() is None for t in now):
+            raise ValueError("now holds a naive datetime: give it a timezone (e.g. datetime.timezone.utc)")
         now = pa.array(now)
     if len(now) != rows:
         raise ValueError(f"now has {len(now)} times for {rows} tokens: give one per token")
@@ -143,7 +145,8 @@ def verify(verifier: Verifier, tokens: Any, now: Any = None, claims: Sequence[Cl
     array or chunked array (dictionary and view columns are decoded first).
     ``now``: None (the clock), one time for every row (epoch seconds or an
     aware datetime, as for :meth:`Verifier.decode`), or one per row as a
-    timestamp or integer (epoch seconds) array. ``claims``: names of payload
+    timestamp or integer (epoch seconds) array (an Arrow timestamp without a
+    time zone is read as UTC, as Arrow stores it from the epoch). ``claims``: names of payload
     claims to return, each as a column of that name; a name alone takes its
     type from the values (only strings: string; only integers: int64; only
     numbers: float64; only booleans: bool; none: string; any other mix, or
