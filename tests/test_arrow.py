@@ -208,3 +208,14 @@ def test_offsets_outside_the_data_buffer_are_refused_not_read():
     codes = list(memoryview(reason).cast("i"))
     assert [names[c] for c in codes] == ["ok", "DecodeError", "DecodeError"]
     assert valid[0] & 7 == 1
+
+
+def test_huge_claim_values_and_many_rows_of_text():
+    big = "x" * 300_000
+    v = Verifier(KEY, ["HS256"], max_token_length=2_000_000)
+    tokens = [token(sub=big, o={"k": [big[:1000]] * 50}, exp=2000)] * 3 + [token(sub="s", exp=2000)]
+    got = tja.verify(v, pa.array(tokens, pa.large_string()), now=1000, claims=["sub", "o"])
+    assert got.column("sub").to_pylist() == [big] * 3 + ["s"]
+    import json
+    assert json.loads(got.column("o").to_pylist()[0]) == {"k": [big[:1000]] * 50}
+    assert got.column("o").to_pylist()[3] is None
