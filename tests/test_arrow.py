@@ -2,6 +2,7 @@
 
 import datetime as dt
 import math
+import os
 
 import pytest
 
@@ -176,9 +177,11 @@ def test_python_claim_checks_and_key_errors_give_verify_many_reasons():
     assert [r["sub"] for r in got] == ["s", None, None]
 
 
-def test_duckdb_and_polars_call_it_on_their_own_arrow_data():
+def test_duckdb_calls_it_on_its_own_arrow_data():
+    if os.environ.get("TURBOJWT_SANITIZED") == "1":
+        pytest.skip("DuckDB's own C++ exceptions abort under the preloaded ASan runtime "
+                    "(its __cxa_throw interceptor finds no real one); the Arrow path runs in the other tests")
     duckdb = pytest.importorskip("duckdb")
-    pl = pytest.importorskip("polars")
     con = duckdb.connect()
     con.execute("CREATE TABLE log(tok VARCHAR, t BIGINT)")
     con.executemany("INSERT INTO log VALUES (?, ?)", [(t, 1000) for t in GOOD[:3]] + [(None, 1000)])
@@ -188,6 +191,9 @@ def test_duckdb_and_polars_call_it_on_their_own_arrow_data():
     # And DuckDB queries the result as its own table.
     assert con.execute("SELECT count(*) FROM got WHERE valid").fetchone()[0] == 3
 
+
+def test_polars_calls_it_on_its_own_arrow_data():
+    pl = pytest.importorskip("polars")
     df = pl.DataFrame({"tok": GOOD[:3] + ["bad"], "at": [1000, 1000, 2500, 1000]})
     res = tja.verify(V, df["tok"].to_arrow(), now=df["at"].to_arrow(), claims=["n"])
     out = pl.from_arrow(res)
