@@ -70,7 +70,6 @@ cdef int _arrow_fill(Verifier v, _Chunk c, _ArrowRows rows, const double *now_ea
     cdef uint32_t need_tape
     cdef uint8_t *at
     cdef bint large
-    cdef double t
     base = rows.row
     while n < BATCH_CHUNK and rows.at_chunk < len(rows.chunks):
         length, offset, va, oa, da, data_size, large = rows.chunks[rows.at_chunk]
