@@ -334,7 +334,8 @@ def logs_section(logs: dict, logs_path: Path, out_dir: Path) -> list[str]:
         "## Logged tokens at scale (issue 13)", "",
         f"`{logs.get('command', 'python benchmarks/arrow_logs.py')}` (data: [{logs_path.name}]"
         f"({rel(logs_path, out_dir)}); Python {logs['python']}, pyarrow {logs['pyarrow']}, {logs['cores']} cores). "
-        "Side by side in one process, interleaved rounds, medians; what each row measures: docs/logs.md.", "",
+        "Side by side in one process, interleaved rounds, medians; what each row measures: docs/logs.md."
+        + (f" {logs['note']}" if logs.get("note") else ""), "",
         "| what | turbojwt.arrow.verify | the other way | ratio | bar |", "|---|---:|---:|---:|---|",
         f"| HS256, {hs['rows']:,} tokens each checked as of its own time, `valid` + `reason` + 2 claim columns, "
         f"{hs['threads']} threads | {hs['arrow_s']:.3f} s ({fmt_rate(hs['arrow_tokens_per_s'])}/s) "
@@ -355,7 +356,8 @@ def logs_section(logs: dict, logs_path: Path, out_dir: Path) -> list[str]:
                          f"{r['cli_peak_rss_mb']:.0f} MB | {r['cli_s']:.1f} |")
         lines.append("")
     if logs.get("spark"):
-        lines += ["The Spark example (`examples/spark_log_audit.py`, local[2]):", "", "```text",
+        lines += [f"The Spark example (`{logs.get('spark_command', 'python examples/spark_log_audit.py')}`, "
+                  "local[2]):", "", "```text",
                   *logs["spark"], "```", ""]
     return lines
 

@@ -102,3 +102,16 @@ def test_parquet_missing_column_is_a_usage_error(tmp_path, capsys):
     pq.write_table(pa.table({"x": ["a"]}), tmp_path / "x.parquet")
     assert cli.main([*ARGS, str(tmp_path / "x.parquet"), "--format", "parquet", "--token-column", "tok"]) == 2
     assert "no column 'tok'" in capsys.readouterr().err
+
+
+def test_parquet_timestamp_and_string_time_columns(tmp_path, capsys):
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+    toks = [tok("a"), tok("b"), tok("c")]
+    for times in (pa.array([1_000_000, 2_500_000, None], pa.timestamp("ms", tz="UTC")),
+                  pa.array(["1970-01-01T00:16:40Z", "2500", "later"])):
+        path = tmp_path / "t.parquet"
+        pq.write_table(pa.table({"tok": toks, "t": times}), path)
+        _, rows, summary = run(capsys, str(path), "--format", "parquet", "--token-column", "tok", "--time-column", "t")
+        assert [r["reason"] for r in rows] == ["ok", "ExpiredSignatureError", "Unreadable"]
+        assert summary["unreadable"] == 1
