@@ -51,7 +51,7 @@ ROWS = [(tok("alice"), 1000), (tok("bob"), 2500), (tok("eve", key="x" * 32), 100
 
 
 def test_verify_tokens_as_of_each_rows_time(spark):
-    df = spark.createDataFrame(ROWS, "tok string, t bigint").repartition(2)
+    df = spark.createDataFrame(ROWS, "tok string, t bigint")     # two partitions in local[2]
     out = verify_tokens(df, "tok", key=KEY, algorithms=["HS256"], time_column="t",
                         claims=["sub", ("n", "int64")])
     assert out.columns == ["tok", "t", "valid", "reason", "sub", "n"]
