@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -105,7 +104,7 @@ def bench_rs256(rows: int, rounds: int) -> dict:
     key = _core.prepare_public_key(public_pem)
     arrow_tokens = pa.array([token] * rows)
     samples: dict[str, list[float]] = {"arrow": [], "raw": []}
-    for r in range(rounds):
+    for _ in range(rounds):
         t0 = time.perf_counter()
         res = tja.verify(v, arrow_tokens, now=NOW, claims=["sub", "n"], threads=1)
         samples["arrow"].append((time.perf_counter() - t0) / rows)
@@ -195,7 +194,8 @@ def main() -> int:
     report["rss"] = bench_rss(sizes)
     for r in report["rss"]:
         print(f"peak RSS at {r['rows']:,} rows: arrow.verify streaming {r['arrow_peak_rss_mb']:.0f} MB "
-              f"({r['arrow_s']:.1f} s); turbojwt verify --format parquet {r['cli_peak_rss_mb']:.0f} MB ({r['cli_s']:.1f} s)")
+              f"({r['arrow_s']:.1f} s); turbojwt verify --format parquet {r['cli_peak_rss_mb']:.0f} MB "
+              f"({r['cli_s']:.1f} s)")
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2))
     return 0

@@ -98,9 +98,9 @@ def spark_session(cores: int = 2, batch: int = 10_000):
 
 def _with_token(spark, path: Path):
     """The log with its bare token beside the Authorization header (Spark SQL strips "Bearer ")."""
-    from pyspark.sql import functions as F
+    from pyspark.sql import functions as sql
     df = spark.read.parquet(str(path))
-    return df.withColumn("token", F.regexp_replace("authorization", r"^(?i)bearer\s+", ""))
+    return df.withColumn("token", sql.regexp_replace("authorization", r"^(?i)bearer\s+", ""))
 
 
 def spark_counts(spark, path: Path) -> dict[str, int]:

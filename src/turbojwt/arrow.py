@@ -168,7 +168,7 @@ def verify(verifier: Verifier, tokens: Any, now: Any = None, claims: Sequence[Cl
     keep, chunks = _token_chunks(tokens)
     rows = len(tokens)
     specs = _claim_specs(claims)
-    now_one = None
+    now_one: Any = None
     now_address = 0
     seconds = None
     if now is not None:
