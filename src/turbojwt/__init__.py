@@ -38,6 +38,7 @@ from .exceptions import (
     InvalidSignatureError,
     InvalidSubjectError,
     InvalidTokenError,
+    KeySetUnavailableError,
     MissingRequiredClaimError,
     PyJWKClientConnectionError,
     PyJWKClientError,
@@ -47,6 +48,7 @@ from .exceptions import (
     UnknownKeyError,
 )
 from .jwks_client import PyJWKClient
+from .remote_jwks import RemoteJWKSet
 from .warnings import InsecureKeyLengthWarning
 
 __version__ = "0.1.0"
@@ -62,6 +64,7 @@ __all__ = [
     "unregister_algorithm",
     "get_algorithm_by_name",
     "PyJWKClient",
+    "RemoteJWKSet",
     "decode",
     "decode_complete",
     "encode",
@@ -80,6 +83,7 @@ __all__ = [
     "InvalidSignatureError",
     "InvalidSubjectError",
     "InvalidTokenError",
+    "KeySetUnavailableError",
     "MissingRequiredClaimError",
     "PyJWKClientConnectionError",
     "PyJWKClientError",

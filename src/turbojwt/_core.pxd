@@ -55,6 +55,7 @@ cdef class Verifier:
     cdef readonly double leeway
     cdef readonly Py_ssize_t max_token_length
     cdef readonly tuple algorithms
+    cdef object _remote            # remote key set (_remote_verifier.py): decodes go there; else None
 
     cdef _setup_audience(self, audience, unsigned *flags)
     cdef _setup_issuer(self, issuer, unsigned *flags)

@@ -203,6 +203,7 @@ cdef class Verifier:
     TypeError).
     """
     # Its C attributes and methods are declared in _core.pxd.
+
     def __cinit__(self):
         self.c_algs = NULL
         self.c_audience = NULL
@@ -230,6 +231,16 @@ cdef class Verifier:
         if self._initialized:
             raise TypeError("a Verifier is initialized once: build a new one instead")
         self._initialized = True
+        # ---- remote key set (RemoteJWKSet, see _remote_verifier.py): keys follow the set's generations
+        delegate = getattr(key, "_tj_verifier_delegate", None)
+        if delegate is not None:
+            self._remote = delegate(key, algorithms, dict(
+                options=options, audience=audience, issuer=issuer, subject=subject, leeway=leeway,
+                max_token_length=max_token_length, cache=cache))
+            (self.options, self.algorithms, self.audience, self.issuer, self.subject, self.leeway,
+             self.max_token_length) = self._remote.settings
+            return
+        # ---- end remote key set
         merged = _merge_options(options)
         verify_sig = bool(merged["verify_signature"])
         self.options = merged
@@ -481,6 +492,8 @@ cdef class Verifier:
         again against the current clock). ``now`` (epoch seconds or an aware
         datetime) checks exp, nbf and iat as of that time instead of the clock.
         """
+        if self._remote is not None:
+            return self._remote.run(Verifier.decode, jwt, detached_payload, now)
         if now is not None:
             return _decode_at(self, jwt, detached_payload, _reference_time(now), MODE_CLAIMS)
         if detached_payload is None:
@@ -489,9 +502,55 @@ cdef class Verifier:
 
     def decode_complete(self, jwt, detached_payload=None, *, now=None):
         """Like :meth:`decode`, but return ``{"payload", "header", "signature"}``."""
+        if self._remote is not None:
+            return self._remote.run(Verifier.decode_complete, jwt, detached_payload, now)
         if now is not None:
             return _decode_at(self, jwt, detached_payload, _reference_time(now), MODE_COMPLETE)
         return _run(self, jwt, detached_payload, MODE_COMPLETE)
+
+    # ---- async and lifetime (for a RemoteJWKSet; see _remote_verifier.py)
+    async def decode_async(self, jwt, detached_payload=None):
+        """:meth:`decode` for ``async def`` code: a key-set fetch it needs is awaited, never blocks the loop.
+
+        The verification itself runs on the loop's thread (it takes microseconds).
+        """
+        if self._remote is not None:
+            return await self._remote.run_async(Verifier.decode, jwt, detached_payload)
+        return self.decode(jwt, detached_payload)
+
+    async def decode_complete_async(self, jwt, detached_payload=None):
+        """:meth:`decode_complete` for ``async def`` code (see :meth:`decode_async`)."""
+        if self._remote is not None:
+            return await self._remote.run_async(Verifier.decode_complete, jwt, detached_payload)
+        return self.decode_complete(jwt, detached_payload)
+
+    @property
+    def key_set(self):
+        """The RemoteJWKSet this verifier reads its keys from, or None."""
+        return None if self._remote is None else self._remote.keys
+
+    def close(self):
+        """Stop the RemoteJWKSet's background thread (nothing to do for static keys)."""
+        if self._remote is not None:
+            self._remote.keys.close()
+
+    async def aclose(self):
+        """:meth:`close` without blocking the event loop."""
+        if self._remote is not None:
+            await self._remote.keys.aclose()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc_info):
+        await self.aclose()
+    # ---- end async and lifetime
 
     @property
     def _remembered_headers(self):
@@ -501,6 +560,8 @@ cdef class Verifier:
     @property
     def cache_info(self):
         """``(hits, misses, entries)`` of the verified-token cache; ``(0, 0, 0)`` without one."""
+        if self._remote is not None:
+            return self._remote.current().cache_info
         if self._cache is None:
             return (0, 0, 0)
         c = <_TokenCache>self._cache
@@ -517,6 +578,8 @@ cdef class Verifier:
         every token, or a sequence with one per token (a log's request times),
         as for :meth:`decode`.
         """
+        if self._remote is not None:
+            return self._remote.current().decode_many(tokens, threads, now=now)
         return _decode_many(self, tokens, threads, False, now)
 
     def verify_many(self, tokens, threads=None, *, now=None):
@@ -525,6 +588,8 @@ cdef class Verifier:
         ``reason`` is ``"ok"`` or the name of the exception class :meth:`decode`
         would raise (for auditing logs, where the claims are not needed).
         """
+        if self._remote is not None:
+            return self._remote.current().verify_many(tokens, threads, now=now)
         return _decode_many(self, tokens, threads, True, now)
 
     def decode_jws(self, jwt, detached_payload=None):
@@ -532,6 +597,8 @@ cdef class Verifier:
 
         The payload is not parsed and no claim is checked (PyJWT's ``PyJWS.decode_complete``).
         """
+        if self._remote is not None:
+            return self._remote.run(Verifier.decode_jws, jwt, detached_payload)
         return _run(self, jwt, detached_payload, MODE_JWS)
 
     def __repr__(self):

@@ -27,6 +27,7 @@ __all__ = [
     "PyJWKSetError",
     "PyJWKClientError",
     "PyJWKClientConnectionError",
+    "KeySetUnavailableError",
 ]
 
 
@@ -115,3 +116,11 @@ class PyJWKClientError(PyJWTError):
 
 class PyJWKClientConnectionError(PyJWKClientError):
     """PyJWKClient could not fetch the JWK set."""
+
+
+class KeySetUnavailableError(PyJWKClientConnectionError):
+    """No usable key set: a RemoteJWKSet could never fetch one, or its last one went stale past ``max_stale``.
+
+    Not an InvalidTokenError: the token may be fine, the server cannot check it
+    now (the middlewares answer 503).
+    """
