@@ -111,6 +111,21 @@ def test_rotation_picks_up_a_new_kid_at_once_with_one_shared_fetch(idp):
         assert idp.jwks_fetches == 2  # the first fetch, then one for all 16 callers
 
 
+def test_rotation_async_callers_share_the_fetch_about_to_start(idp):
+    # Tasks that meet the new kid before the fetch thread has picked up the
+    # fetch asked for must join it, not be refused by the cooldown.
+    async def scenario(verifier, token):
+        return await asyncio.gather(*[verifier.decode_async(token) for _ in range(8)], return_exceptions=True)
+
+    for _ in range(5):
+        with verifier_on(idp, remote(idp)) as verifier:
+            verifier.decode(idp.sign("k1"))
+            idp.publish("k2")
+            results = asyncio.run(scenario(verifier, idp.sign("k2", sub="bob")))
+            assert [r["sub"] if isinstance(r, dict) else r for r in results] == ["bob"] * 8
+            idp.unpublish("k2")
+
+
 def test_a_random_kid_flood_costs_at_most_one_fetch_per_cooldown(idp):
     cooldown = 0.4
     with verifier_on(idp, remote(idp, cooldown=cooldown)) as verifier:

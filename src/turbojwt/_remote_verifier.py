@@ -98,9 +98,9 @@ class RemoteVerification:
             newer = self._newer(inner)
             if newer is None:
                 fetch = self.keys._request_refresh()
-                if fetch is None or not fetch.wait(self.keys.timeout):
+                if fetch is not None and not fetch.wait(self.keys.timeout):
                     raise
-                newer = self._newer(inner)
+                newer = self._newer(inner)  # also when refused: a fetch may have just ended
                 if newer is None:
                     raise
         return _call(method, newer, jwt, detached_payload, now)
@@ -120,9 +120,9 @@ class RemoteVerification:
             newer = self._newer(inner)
             if newer is None:
                 fetch = self.keys._request_refresh()
-                if fetch is None or not await fetch.wait_async(self.keys.timeout):
+                if fetch is not None and not await fetch.wait_async(self.keys.timeout):
                     raise
-                newer = self._newer(inner)
+                newer = self._newer(inner)  # also when refused: a fetch may have just ended
                 if newer is None:
                     raise
         return _call(method, newer, jwt, detached_payload, now)

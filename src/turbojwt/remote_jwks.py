@@ -332,6 +332,8 @@ class RemoteJWKSet:
             if self._in_flight is not None:
                 return self._in_flight
             now = time.monotonic()
+            if self._due <= now:
+                return self._next_fetch  # due, the thread is about to start it: join it
             earliest = self._backoff_until
             if self._last_kid_fetch is not None:
                 earliest = max(earliest, self._last_kid_fetch + self.cooldown)
