@@ -527,6 +527,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--no-charts", action="store_true",
                    help="write the Markdown only (charts already drawn in the output directory stay referred to)")
     p.add_argument("--logs", type=Path, help="JSON written by arrow_logs.py --json (logged tokens at scale)")
+    p.add_argument("--gateway", type=Path, help="JSON written by benchmarks/gateway/run.py --json")
     return p.parse_args(argv)
 
 
@@ -551,6 +552,14 @@ def main(argv: list[str] | None = None) -> int:
             sweep_chart = "benchmarks-sweep.png"
     logs = json.loads(args.logs.read_text()) if args.logs else None
     md = render_markdown(data, args.results, args.out_dir, chart, sweep, args.sweep, sweep_chart, logs, args.logs)
+    if args.gateway:  # the gateway benchmark's section (benchmarks/gateway/report.py)
+        sys.path.insert(0, str(ROOT / "benchmarks" / "gateway"))
+        import report as gateway_report
+
+        gateway = json.loads(args.gateway.read_text())
+        gateway_chart = gateway_report.CHART if charts and gateway_report.draw_chart(
+            gateway, args.out_dir / gateway_report.CHART) else None
+        md += "\n" + gateway_report.section(gateway, args.gateway.name, gateway_chart)
     (args.out_dir / "benchmarks.md").write_text(md)
     written = ["benchmarks.md", *([chart] if chart else []), *([sweep_chart] if sweep_chart else [])]
     print(f"Wrote {', '.join(str(args.out_dir / w) for w in written)}")

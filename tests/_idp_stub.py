@@ -10,7 +10,8 @@ counts the JWKS fetches, and switches behaviour on demand:
 - :meth:`go_down` / :meth:`come_back`: close the listening socket (connection
   refused) and reopen it on the same port;
 - ``max_age``: the ``Cache-Control: max-age`` sent with the JWKS (None: no header);
-- ``discovery_issuer``: the ``issuer`` that the discovery document claims.
+- ``discovery_issuer``: the ``issuer`` that the discovery document claims;
+- ``/moved`` and ``/moved-away`` redirect to the JWKS on the same origin, or on another one.
 """
 
 from __future__ import annotations
@@ -159,6 +160,14 @@ def _handler_for(idp: IdP) -> type[BaseHTTPRequestHandler]:
                     idp.discovery_fetches += 1
                 doc = {"issuer": idp.discovery_issuer or idp.issuer, "jwks_uri": idp.jwks_url}
                 self._send(200, json.dumps(doc).encode())
+                return
+            if self.path in ("/moved", "/moved-away"):
+                # Same origin, or another one (localhost is not 127.0.0.1 for an origin check).
+                host = "127.0.0.1" if self.path == "/moved" else "localhost"
+                self.send_response(302)
+                self.send_header("Location", f"http://{host}:{idp.port}/jwks")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
                 return
             if self.path != "/jwks":
                 self._send(404, b"{}")

@@ -158,6 +158,9 @@ def _check_answers(base: str, idp: IdP, path: str = "/me") -> None:
         ok = client.get(path, headers={"Authorization": f"Bearer {idp.sign('k1', sub='alice')}"})
         assert ok.status_code == 200 and "alice" in ok.text
 
+        relaxed = client.get(path, headers={"Authorization": f"bearer   {idp.sign('k1', sub='alice')}"})
+        assert relaxed.status_code == 200  # the scheme is case-insensitive (RFC 7235)
+
         missing = client.get(path)
         assert missing.status_code == 401
         assert missing.headers["www-authenticate"] == "Bearer"

@@ -335,6 +335,15 @@ def test_only_https_or_loopback_http_urls(url):
         RemoteJWKSet(url)
 
 
+def test_redirects_are_followed_to_the_same_origin_only(idp):
+    with RemoteJWKSet(idp.issuer + "/moved", **FAST) as keys:
+        assert keys.wait_ready().number == 1
+    with RemoteJWKSet(idp.issuer + "/moved-away", **FAST) as keys:
+        with pytest.raises(KeySetUnavailableError, match="another origin"):
+            keys.wait_ready()
+    assert idp.jwks_fetches == 1  # the refused redirect was not followed
+
+
 def test_https_checks_the_certificate(tmp_path):
     pytest.importorskip("cryptography")
     import datetime

@@ -509,20 +509,20 @@ cdef class Verifier:
         return _run(self, jwt, detached_payload, MODE_COMPLETE)
 
     # ---- async and lifetime (for a RemoteJWKSet; see _remote_verifier.py)
-    async def decode_async(self, jwt, detached_payload=None):
-        """:meth:`decode` for ``async def`` code: a key-set fetch it needs is awaited, never blocks the loop.
+    def decode_async(self, jwt, detached_payload=None):
+        """:meth:`decode` for ``async def`` code (a coroutine): a key-set fetch it needs is awaited, never blocks the loop.
 
         The verification itself runs on the loop's thread (it takes microseconds).
         """
         if self._remote is not None:
-            return await self._remote.run_async(Verifier.decode, jwt, detached_payload)
-        return self.decode(jwt, detached_payload)
+            return self._remote.run_async(Verifier.decode, jwt, detached_payload)
+        return _now_async(Verifier.decode, self, jwt, detached_payload)
 
-    async def decode_complete_async(self, jwt, detached_payload=None):
-        """:meth:`decode_complete` for ``async def`` code (see :meth:`decode_async`)."""
+    def decode_complete_async(self, jwt, detached_payload=None):
+        """:meth:`decode_complete` for ``async def`` code (a coroutine; see :meth:`decode_async`)."""
         if self._remote is not None:
-            return await self._remote.run_async(Verifier.decode_complete, jwt, detached_payload)
-        return self.decode_complete(jwt, detached_payload)
+            return self._remote.run_async(Verifier.decode_complete, jwt, detached_payload)
+        return _now_async(Verifier.decode_complete, self, jwt, detached_payload)
 
     @property
     def key_set(self):
@@ -603,6 +603,11 @@ cdef class Verifier:
 
     def __repr__(self):
         return f"<turbojwt.Verifier algorithms={list(self.algorithms)!r}>"
+
+
+async def _now_async(method, Verifier verifier, jwt, detached_payload):
+    """Verifier.decode_async without a remote key set: nothing to wait for."""
+    return method(verifier, jwt, detached_payload)
 
 
 # ---------------------------------------------------------------- decoding

@@ -52,6 +52,18 @@ def bearer_token(authorization: str | None) -> str | None:
     return token.strip()
 
 
+def bearer_token_bytes(authorization: bytes | None) -> bytes | None:
+    """:func:`bearer_token` on the raw header bytes of an ASGI scope (no decoding: tokens are ASCII)."""
+    if not authorization:
+        return None
+    if authorization.startswith(b"Bearer ") and b" " not in authorization[7:]:
+        return authorization[7:]  # the usual form, without the general case's copies
+    scheme, _, token = authorization.strip().partition(b" ")
+    if scheme.lower() != b"bearer":
+        return None
+    return token.strip()
+
+
 def _challenge(realm: str | None, **params: str) -> str:
     items = ([("realm", realm)] if realm else []) + list(params.items())
     if not items:

@@ -26,7 +26,15 @@ from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
 
 from ._core import Verifier
-from ._http_auth import CLAIMS_KEY, Refusal, bearer_token, missing_token, path_excluded, refusal, split_exclusions
+from ._http_auth import (
+    CLAIMS_KEY,
+    Refusal,
+    bearer_token_bytes,
+    missing_token,
+    path_excluded,
+    refusal,
+    split_exclusions,
+)
 
 __all__ = ["JWTAuthMiddleware", "CLAIMS_KEY"]
 
@@ -64,7 +72,7 @@ class JWTAuthMiddleware:
         if kind not in ("http", "websocket") or path_excluded(scope.get("path", ""), self._exact, self._prefixes):
             await self.app(scope, receive, send)
             return
-        token = bearer_token(_header(scope, b"authorization"))
+        token = bearer_token_bytes(_authorization(scope))
         if token is None:
             await _refuse(kind, missing_token(self.realm), receive, send)
             return
@@ -83,10 +91,12 @@ class JWTAuthMiddleware:
         await self.app(scope, receive, send)
 
 
-def _header(scope: Scope, name: bytes) -> str | None:
+def _authorization(scope: Scope) -> bytes | None:
     for key, value in scope.get("headers", ()):
-        if key.lower() == name:
-            return value.decode("latin-1")
+        # ASGI servers lowercase header names; the length test keeps the
+        # lower() copy for the rare server that does not.
+        if key == b"authorization" or (len(key) == 13 and key.lower() == b"authorization"):
+            return value  # type: ignore[no-any-return]
     return None
 
 
