@@ -20,12 +20,30 @@ import base64
 import json
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 import turbojwt
+
+
+#: RemoteJWKSet options for tests: the delays a deployment sets in seconds or minutes, in tenths.
+FAST: dict[str, float] = dict(timeout=3.0, cooldown=0.5, min_backoff=0.1, max_backoff=0.3, min_max_age=0.0)
+
+
+@contextmanager
+def running_idp(*kids: str) -> Iterator[IdP]:
+    """A started IdP stub publishing RS256 keys ``kids``, stopped on exit."""
+    stub = IdP().start()
+    for kid in kids:
+        stub.publish(kid)
+    try:
+        yield stub
+    finally:
+        stub.stop()
 
 
 def _b64(n: int, size: int | None = None) -> str:

@@ -19,19 +19,15 @@ from pathlib import Path
 import pytest
 
 import turbojwt
-from _idp_stub import IdP
+from _idp_stub import FAST, IdP, running_idp
 from turbojwt import KeySetUnavailableError, RemoteJWKSet, UnknownKeyError, Verifier
 
-# Short delays for tests: what a deployment sets in seconds or minutes.
-FAST = dict(timeout=3.0, cooldown=0.5, min_backoff=0.1, max_backoff=0.3, min_max_age=0.0)
 
 
 @pytest.fixture
 def idp():
-    stub = IdP().start()
-    stub.publish("k1")
-    yield stub
-    stub.stop()
+    with running_idp("k1") as stub:
+        yield stub
 
 
 def remote(idp: IdP, **options) -> RemoteJWKSet:
@@ -63,6 +59,18 @@ def test_decode_sync_and_async_with_one_fetch(idp):
         assert verifier.audience == "api"
         assert idp.jwks_fetches == 1
         assert verifier.key_set.generation.number == 1
+
+
+def test_decode_async_on_static_keys_raises_when_awaited():
+    secret = b"s" * 32
+    with Verifier(secret, algorithms=["HS256"]) as verifier:
+        token = turbojwt.encode({"sub": "x"}, secret, algorithm="HS256")
+        assert asyncio.run(verifier.decode_async(token)) == {"sub": "x"}
+        assert asyncio.run(verifier.decode_complete_async(token))["payload"] == {"sub": "x"}
+        pending = verifier.decode_async(token + "x")  # nothing raised yet: it is a coroutine
+        with pytest.raises(turbojwt.InvalidSignatureError):
+            asyncio.run(pending)
+        assert verifier.key_set is None
 
 
 def test_bad_tokens_still_raise_invalid_token_errors(idp):
@@ -255,9 +263,10 @@ def test_a_slow_idp_is_bounded_by_the_timeout(idp):
     idp.delay = 2.0
     with verifier_on(idp, remote(idp, timeout=0.5)) as verifier:
         started = time.monotonic()
-        with pytest.raises(KeySetUnavailableError, match="timed out"):
+        # The fetch times out after 0.5 s, the caller stops waiting after 0.5 s: either may say so first.
+        with pytest.raises(KeySetUnavailableError, match="timed out|still fetching"):
             verifier.decode(idp.sign("k1"))
-        assert time.monotonic() - started < 1.5
+        assert time.monotonic() - started < 1.8  # the IdP would take 2 s
 
 
 def test_known_kids_never_wait_for_a_slow_refetch(idp):
@@ -272,7 +281,7 @@ def test_known_kids_never_wait_for_a_slow_refetch(idp):
         started = time.monotonic()
         for _ in range(20):
             verifier.decode(token)
-        assert time.monotonic() - started < 0.5
+        assert time.monotonic() - started < 1.0  # the refetch takes 2 s
         waiter.join()
 
 
@@ -303,7 +312,8 @@ def test_the_event_loop_never_stalls_while_the_idp_sleeps(idp):
     assert claims["sub"] == "new"
     assert waited >= 1.9
     assert len(gaps) > 50
-    assert max(gaps) < 0.25, f"the loop stalled for {max(gaps):.3f} s"
+    # A blocked loop would show one gap of 2 s; the bound leaves room for a busy machine.
+    assert max(gaps) < 1.0, f"the loop stalled for {max(gaps):.3f} s"
 
 
 # ------------------------------------------------------------------ discovery
@@ -401,8 +411,25 @@ def test_close_stops_the_thread_and_async_close_too(idp):
     assert not other._thread.is_alive()
 
 
+def test_after_close_the_set_in_memory_verifies_and_nothing_is_fetched(idp):
+    verifier = verifier_on(idp, remote(idp))
+    token = idp.sign("k1")
+    verifier.decode(token)
+    verifier.close()
+    assert verifier.decode(token)["aud"] == "api"
+    idp.publish("k2")
+    with pytest.raises(UnknownKeyError):
+        verifier.decode(idp.sign("k2"))
+    assert idp.jwks_fetches == 1
+    idp.mode = "500"
+    with remote(idp) as never:
+        pass
+    with pytest.raises(KeySetUnavailableError, match="closed"):
+        never.wait_ready()
+
+
 def test_a_process_exits_promptly_with_the_refresher_mid_fetch(idp):
-    idp.delay = 5.0  # the refresher is blocked in a fetch when the interpreter exits
+    idp.delay = 10.0  # the refresher is blocked in a fetch when the interpreter exits
     script = textwrap.dedent(f"""
         import time, turbojwt
         keys = turbojwt.RemoteJWKSet({idp.jwks_url!r}, timeout=30)
@@ -416,4 +443,4 @@ def test_a_process_exits_promptly_with_the_refresher_mid_fetch(idp):
     elapsed = time.monotonic() - started
     assert done.returncode == 0, done.stderr
     assert "exiting" in done.stdout
-    assert elapsed < 4.0  # not held by the 5 s fetch nor the 30 s timeout
+    assert elapsed < 8.0  # not held by the 10 s fetch nor the 30 s timeout (startup takes ~0.5 s)

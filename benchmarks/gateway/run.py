@@ -235,9 +235,10 @@ def main() -> None:
         files[name].write_text("\n".join(idp.sign(kid, lifetime=3600, sub=f"user{i}") for i in range(USERS)))
     # Cycled through in order, twice the apps' 10,000-entry LRU cache: a token
     # comes back only after 19,999 others have evicted it, so every request misses.
-    print(f"signing {UNIQUE} distinct RS256 tokens ...", file=sys.stderr)
-    files["unique"] = work / "unique.txt"
-    files["unique"].write_text("\n".join(idp.sign("rs", lifetime=3600, sub=f"u{i}") for i in range(UNIQUE)))
+    if any(c.tokens == "unique" for c in cases):
+        print(f"signing {UNIQUE} distinct RS256 tokens ...", file=sys.stderr)
+        files["unique"] = work / "unique.txt"
+        files["unique"].write_text("\n".join(idp.sign("rs", lifetime=3600, sub=f"u{i}") for i in range(UNIQUE)))
 
     servers = {v: Server(v, idp, cooldown) for v in sorted({c.variant for c in cases})}
     try:

@@ -92,6 +92,14 @@ def refusal(exc: Exception, realm: str | None = None) -> Refusal | None:
     return None
 
 
+def refusal_or_raise(exc: Exception, realm: str | None = None) -> Refusal:
+    """:func:`refusal`, re-raising ``exc`` when it is none of ours to answer (a bug, not a bad token)."""
+    answer = refusal(exc, realm)
+    if answer is None:
+        raise exc
+    return answer
+
+
 def insufficient_scope(required: Iterable[str], realm: str | None = None) -> Refusal:
     """403 ``insufficient_scope`` naming the scopes required (RFC 6750 section 3.1)."""
     needed = " ".join(required)

@@ -32,7 +32,7 @@ from ._http_auth import (
     bearer_token_bytes,
     missing_token,
     path_excluded,
-    refusal,
+    refusal_or_raise,
     split_exclusions,
 )
 
@@ -66,10 +66,12 @@ class JWTAuthMiddleware:
         self.verifier = verifier
         self.realm = realm
         self._exact, self._prefixes = split_exclusions(exclude_paths)
+        self._excludes = bool(self._exact or self._prefixes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
-        if kind not in ("http", "websocket") or path_excluded(scope.get("path", ""), self._exact, self._prefixes):
+        if (kind != "http" and kind != "websocket") or (
+                self._excludes and path_excluded(scope.get("path", ""), self._exact, self._prefixes)):
             await self.app(scope, receive, send)
             return
         token = bearer_token_bytes(_authorization(scope))
@@ -78,11 +80,8 @@ class JWTAuthMiddleware:
             return
         try:
             claims = await self.verifier.decode_async(token)
-        except Exception as e:  # noqa: BLE001 - anything that is not a refusal is re-raised
-            answer = refusal(e, self.realm)
-            if answer is None:
-                raise
-            await _refuse(kind, answer, receive, send)
+        except Exception as e:  # noqa: BLE001 - refusal_or_raise re-raises what is not a refusal
+            await _refuse(kind, refusal_or_raise(e, self.realm), receive, send)
             return
         state = scope.get("state")
         if state is None:

@@ -41,7 +41,15 @@ except ImportError as e:  # pragma: no cover - exercised only without FastAPI
     ) from e
 
 from ._core import Verifier
-from ._http_auth import CLAIMS_KEY, Refusal, bearer_token, granted_scopes, insufficient_scope, missing_token, refusal
+from ._http_auth import (
+    CLAIMS_KEY,
+    Refusal,
+    bearer_token,
+    granted_scopes,
+    insufficient_scope,
+    missing_token,
+    refusal_or_raise,
+)
 
 __all__ = ["JWTBearer"]
 
@@ -87,11 +95,8 @@ class JWTBearer(HTTPBearer):
                 raise _http_error(missing_token(self.realm))
             try:
                 claims = await self.verifier.decode_async(token)
-            except Exception as e:  # noqa: BLE001 - anything that is not a refusal is re-raised
-                answer = refusal(e, self.realm)
-                if answer is None:
-                    raise
-                raise _http_error(answer) from None
+            except Exception as e:  # noqa: BLE001 - refusal_or_raise re-raises what is not a refusal
+                raise _http_error(refusal_or_raise(e, self.realm)) from None
         if self.scopes:
             granted = granted_scopes(claims)
             if not granted.issuperset(self.scopes):

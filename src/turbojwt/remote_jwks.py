@@ -258,24 +258,18 @@ class RemoteJWKSet:
         """Block until a key set is usable; KeySetUnavailableError if it is not within ``timeout``."""
         deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
         while True:
-            generation, fetch = self._first_set()
+            generation, fetch, left = self._ready_or_fetch(deadline)
             if generation is not None:
                 return generation
-            left = deadline - time.monotonic()
-            if fetch is None or left <= 0:
-                raise self._unavailable()
             fetch.wait(left)
 
     async def wait_ready_async(self, timeout: float | None = None) -> KeySetGeneration:
         """Like :meth:`wait_ready`, awaiting without blocking the event loop."""
         deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
         while True:
-            generation, fetch = self._first_set()
+            generation, fetch, left = self._ready_or_fetch(deadline)
             if generation is not None:
                 return generation
-            left = deadline - time.monotonic()
-            if fetch is None or left <= 0:
-                raise self._unavailable()
             await fetch.wait_async(left)
 
     def close(self) -> None:
@@ -361,11 +355,25 @@ class RemoteJWKSet:
                 return None, self._next_fetch
             return None, None
 
+    def _ready_or_fetch(self, deadline: float) -> tuple[KeySetGeneration | None, _Fetch, float]:
+        """(the usable set, -, -), or (None, the fetch to wait for, seconds left); else raise."""
+        generation, fetch = self._first_set()
+        if generation is not None:
+            return generation, self._next_fetch, 0.0
+        left = deadline - time.monotonic()
+        if fetch is None or left <= 0:
+            raise self._unavailable()
+        return None, fetch, left
+
     def _unavailable(self) -> KeySetUnavailableError:
         where = self._jwks_url or self.discovery_url
         if self._closed:
             return KeySetUnavailableError(f"the key set from {where} is closed")
-        cause = self._last_error or "no fetch has finished yet"
+        cause = self._last_error
+        if cause is None:
+            cause = "still fetching" if self._in_flight is not None else "no fetch has finished yet"
+        elif self._in_flight is not None:
+            cause += " (a retry is in flight)"
         return KeySetUnavailableError(f"no usable key set from {where}: {cause}")
 
     # ------------------------------------------------------------------ the fetch thread

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ._core import Verifier
-from ._http_auth import Refusal, bearer_token, missing_token, path_excluded, refusal, split_exclusions
+from ._http_auth import Refusal, bearer_token, missing_token, path_excluded, refusal_or_raise, split_exclusions
 
 __all__ = ["JWTAuthMiddleware", "ENVIRON_KEY"]
 
@@ -57,11 +57,8 @@ class JWTAuthMiddleware:
             return _refuse(missing_token(self.realm), start_response)
         try:
             claims = self.verifier.decode(token)
-        except Exception as e:  # noqa: BLE001 - anything that is not a refusal is re-raised
-            answer = refusal(e, self.realm)
-            if answer is None:
-                raise
-            return _refuse(answer, start_response)
+        except Exception as e:  # noqa: BLE001 - refusal_or_raise re-raises what is not a refusal
+            return _refuse(refusal_or_raise(e, self.realm), start_response)
         environ[ENVIRON_KEY] = claims
         return self.app(environ, start_response)
 
