@@ -31,7 +31,7 @@ import turbojwt
 
 
 #: RemoteJWKSet options for tests: the delays a deployment sets in seconds or minutes, in tenths.
-FAST: dict[str, float] = dict(timeout=3.0, cooldown=0.5, min_backoff=0.1, max_backoff=0.3, min_max_age=0.0)
+FAST: dict[str, float] = dict(timeout=3.0, cooldown=0.5, min_backoff=0.1, max_backoff=0.3, min_max_age=0.1)
 
 
 @contextmanager
@@ -160,7 +160,7 @@ def _handler_for(idp: IdP) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format: str, *args: Any) -> None:  # quiet
+        def log_message(self, fmt: str, *args: Any) -> None:  # noqa: A002 - quiet
             pass
 
         def _send(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:

@@ -4,8 +4,8 @@ Each app runs on a free loopback port in a thread of this process; requests
 are real HTTP (httpx), keys come from the real IdP stub (tests/_idp_stub.py).
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: FastAPI reads the endpoints' Annotated[...]
+# parameters at run time, and their dependencies are local names.
 import socket
 import socketserver
 import threading
@@ -14,6 +14,7 @@ import wsgiref.simple_server
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from typing import Annotated
 
 import pytest
 
@@ -21,7 +22,7 @@ httpx = pytest.importorskip("httpx")
 uvicorn = pytest.importorskip("uvicorn")
 pytest.importorskip("fastapi")
 
-from fastapi import Depends, FastAPI, Request  # noqa: E402
+from fastapi import Depends, FastAPI  # noqa: E402
 from starlette.applications import Starlette  # noqa: E402
 from starlette.responses import JSONResponse  # noqa: E402
 from starlette.routing import Route  # noqa: E402
@@ -124,15 +125,15 @@ def fastapi_app(verifier: Verifier):
     app = FastAPI()
 
     @app.get("/me")
-    async def me(claims: dict = Depends(auth)):
+    async def me(claims: Annotated[dict, Depends(auth)]):
         return {"sub": claims["sub"]}
 
     @app.get("/orders")
-    async def orders(claims: dict = Depends(auth.require("orders:read"))):
+    async def orders(claims: Annotated[dict, Depends(auth.require("orders:read"))]):
         return {"sub": claims["sub"]}
 
     @app.get("/sync")
-    def sync_route(claims: dict = Depends(auth)):
+    def sync_route(claims: Annotated[dict, Depends(auth)]):
         return {"sub": claims["sub"]}
 
     return app

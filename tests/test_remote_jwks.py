@@ -339,6 +339,16 @@ def test_discovery_refuses_a_document_for_another_issuer(idp):
 # ------------------------------------------------------------------ client safety
 
 
+def test_no_cache_answers_do_not_make_the_thread_refetch_in_a_loop(idp):
+    idp.max_age = 0  # "max-age=0": the set is stale at once; min_max_age bounds the refresh rate
+    with remote(idp, min_max_age=0.2, max_max_age=1.0) as keys:
+        keys.wait_ready()
+        time.sleep(1.0)
+    assert 3 <= idp.jwks_fetches <= 7
+    with pytest.raises(ValueError, match="min_max_age"):
+        RemoteJWKSet(idp.jwks_url, min_max_age=0)
+
+
 @pytest.mark.parametrize("url", ["http://idp.example/jwks", "file:///etc/passwd", "ftp://x/y", "jwks"])
 def test_only_https_or_loopback_http_urls(url):
     with pytest.raises(ValueError):

@@ -14,10 +14,10 @@ key set's unknown-kid cooldown. Every variant answers ``GET /me`` with
 - ``fastapi-dropin``: the same code with ``import turbojwt as jwt``.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: FastAPI reads the endpoints' Annotated[...]
+# parameters at run time, and their dependencies are local names.
 import os
-from typing import Any
+from typing import Annotated, Any
 
 VARIANT = os.environ["GATEWAY_APP"]
 JWKS_URL = os.environ.get("GATEWAY_JWKS_URL", "")
@@ -92,7 +92,7 @@ def _fastapi_dependency() -> Any:
     app = FastAPI()
 
     @app.get("/me")
-    async def me(claims: dict[str, Any] = Depends(auth)) -> dict[str, str]:
+    async def me(claims: Annotated[dict[str, Any], Depends(auth)]) -> dict[str, str]:
         return {"sub": claims["sub"]}
 
     return app
@@ -108,7 +108,7 @@ def _fastapi_pyjwt_pattern(jwt: Any) -> Any:
     app = FastAPI()
 
     @app.get("/me")
-    async def me(credentials: HTTPAuthorizationCredentials = Depends(bearer)) -> dict[str, str]:
+    async def me(credentials: Annotated[HTTPAuthorizationCredentials, Depends(bearer)]) -> dict[str, str]:
         token = credentials.credentials
         try:
             signing_key = jwks_client.get_signing_key_from_jwt(token)

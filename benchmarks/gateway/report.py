@@ -51,7 +51,11 @@ def section(results: dict[str, Any], json_name: str, chart: str | None) -> str:
         f"per app (uvloop, httptools), wrk with 1 thread and {results['connections']} connections on loopback, "
         f"{results['users']:,} users' tokens each seen many times unless noted, keys from the IdP stub of the "
         "tests through `RemoteJWKSet` (turbojwt) or `PyJWKClient` (PyJWT pattern). Medians of the "
-        "interleaved rounds; server CPU is the uvicorn process's user + system time per request.",
+        "interleaved rounds; server CPU is the uvicorn process's user + system time per request. "
+        f"Run at {results.get('commit') or 'an unrecorded commit'} on Python {results.get('python', '?')}; "
+        f"the shared 2-core machine's load average was {results.get('load_average_at_start', '?')} when it "
+        "started (other work ran beside it), so single cases move by 10-30% between runs: read the ratios "
+        "of several runs, not one.",
         "",
         cases_table(results),
         "",
@@ -78,8 +82,8 @@ def draw_chart(results: dict[str, Any], path: Path) -> bool:
     values = [r["rps"] for r in rows][::-1]
     colors = ["#999999" if "no auth" in n else "#c0504d" if "PyJWT pattern" in n else "#4f81bd" for n in names]
     ax.barh(names, values, color=colors)
-    ax.set_xlabel("requests/s (higher is better); grey: no auth, red: PyJWT pattern, blue: turbojwt")
-    ax.set_title("Gateway benchmark: uvicorn, wrk on loopback, 1,000 users' tokens unless noted")
+    ax.set_xlabel("requests/s, higher is better\ngrey: no auth, red: PyJWT pattern, blue: turbojwt")
+    ax.set_title("Gateway: uvicorn + wrk on loopback, 1,000 users' tokens unless noted", loc="right")
     for i, v in enumerate(values):
         ax.text(v, i, f" {v:,.0f}", va="center", fontsize=8)
     fig.tight_layout()

@@ -2,6 +2,8 @@
 
 ::
 
+    from typing import Annotated
+
     from fastapi import Depends, FastAPI
     from turbojwt import RemoteJWKSet, Verifier
     from turbojwt.fastapi import JWTBearer
@@ -12,7 +14,7 @@
     app = FastAPI()
 
     @app.get("/orders")
-    async def orders(claims: dict = Depends(auth.require("orders:read"))):
+    async def orders(claims: Annotated[dict, Depends(auth.require("orders:read"))]):
         return {"user": claims["sub"]}
 
 ``JWTBearer`` is a ``fastapi.security.HTTPBearer``, so the OpenAPI document
@@ -76,6 +78,7 @@ class JWTBearer(HTTPBearer):
         super().__init__(bearerFormat=bearer_format, scheme_name=scheme_name or "JWTBearer",
                          description=description, auto_error=True)
         self.verifier = verifier
+        self.bearer_format = bearer_format
         self.scopes = tuple(scopes)
         self.realm = realm
 
@@ -83,7 +86,7 @@ class JWTBearer(HTTPBearer):
         """The same dependency, also requiring ``scopes`` (the OpenAPI scheme stays one)."""
         return JWTBearer(self.verifier, scopes=self.scopes + scopes, realm=self.realm,
                          scheme_name=self.scheme_name, description=self.model.description,
-                         bearer_format=self.model.bearerFormat)
+                         bearer_format=self.bearer_format)
 
     async def __call__(self, request: HTTPConnection) -> dict[str, Any]:  # type: ignore[override]
         """Verify the request's token (or take the middleware's claims) and check the scopes."""

@@ -191,7 +191,8 @@ class RemoteJWKSet:
               allow_http: bool = False) -> None:
         self.timeout = _positive("timeout", timeout)
         self.cooldown = _positive("cooldown", cooldown, zero_ok=True)
-        self.min_max_age = _positive("min_max_age", min_max_age, zero_ok=True)
+        # Not zero: a "max-age=0" or "no-cache" answer would otherwise make the thread refetch in a loop.
+        self.min_max_age = _positive("min_max_age", min_max_age)
         self.max_max_age = _positive("max_max_age", max_max_age)
         if self.min_max_age > self.max_max_age:
             raise ValueError("min_max_age must not exceed max_max_age")
@@ -223,7 +224,7 @@ class RemoteJWKSet:
         self._last_error: str | None = None
         self._next_fetch = _Fetch()
         self._in_flight: _Fetch | None = None
-        self._listeners: list[weakref.WeakMethod[Callable[[KeySetGeneration], None]]] = []
+        self._listeners: list[weakref.WeakMethod[Callable[[KeySetGeneration], object]]] = []
         # Why a daemon: a key set must never keep a process alive at exit.
         self._thread = threading.Thread(target=self._run, name="turbojwt-jwks", daemon=True)
 
@@ -293,7 +294,9 @@ class RemoteJWKSet:
     async def __aenter__(self) -> RemoteJWKSet:
         return self
 
-    async def __aexit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> None:
+    async def __aexit__(
+        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
+    ) -> None:
         await self.aclose()
 
     def __repr__(self) -> str:
@@ -303,9 +306,10 @@ class RemoteJWKSet:
 
     # ------------------------------------------------------------------ the seam for verifiers
 
-    def _subscribe(self, callback: Callable[[KeySetGeneration], None]) -> None:
+    def _subscribe(self, callback: Callable[[KeySetGeneration], object]) -> None:
         """Call the bound method ``callback`` on the fetch thread after each new generation (weakly held)."""
         with self._cond:
+            self._listeners = [ref for ref in self._listeners if ref() is not None]
             self._listeners.append(weakref.WeakMethod(callback))
 
     def _request_refresh(self) -> _Fetch | None:
