@@ -93,25 +93,25 @@ class IdP:
 
     # ------------------------------------------------------------ keys and tokens
 
-    def publish(self, kid: str, alg: str = "RS256") -> None:
+    def publish(self, kid: str, alg: str = "RS256", use: str = "sig") -> None:
         """Add a key to the JWKS (and keep it for signing)."""
         key = private_key(kid, alg)
         with self._lock:
             self._signing[kid] = (key, alg)
-            self._published[kid] = public_jwk(key, kid, alg)
+            self._published[kid] = {**public_jwk(key, kid, alg), "use": use}
 
     def unpublish(self, kid: str) -> None:
         """Remove a key from the JWKS (tokens signed with it can still be made)."""
         with self._lock:
             self._published.pop(kid, None)
 
-    def sign(self, kid: str, lifetime: float = 600, **claims: Any) -> str:
-        """A token signed with ``kid``'s key, issued by this IdP for ``audience``."""
+    def sign(self, kid: str, lifetime: float = 600, header_kid: str | None = None, **claims: Any) -> str:
+        """A token signed with ``kid``'s key (naming ``header_kid`` if given), issued by this IdP for ``audience``."""
         key, alg = self._signing[kid]
         now = int(time.time())
         body = {"iss": self.issuer, "aud": self.audience, "sub": "user", "iat": now,
                 "exp": now + int(lifetime), **claims}
-        return turbojwt.encode(body, key, algorithm=alg, headers={"kid": kid})
+        return turbojwt.encode(body, key, algorithm=alg, headers={"kid": header_kid or kid})
 
     def jwks(self) -> dict[str, Any]:
         with self._lock:

@@ -238,6 +238,19 @@ def test_fastapi_dependency_reuses_the_middleware_claims(idp, verifier):
 
 
 @pytest.mark.parametrize("make_app,serve", [(starlette_app, serve_asgi), (wsgi_app, serve_wsgi)])
+def test_a_token_naming_a_key_that_cannot_verify_it_is_401_not_500(idp, make_app, serve):
+    idp.publish("es", "ES256")
+    idp.publish("encryption", "RS256", use="enc")
+    with Verifier(RemoteJWKSet(idp.jwks_url, **FAST), algorithms=["RS256", "ES256"], audience="api") as verifier:
+        with serve(make_app(verifier)) as base:
+            for token in (idp.sign("es", header_kid="k1"),       # an ES256 token naming the RSA key
+                          idp.sign("encryption")):               # a key published for encryption only
+                answer = httpx.get(f"{base}/me", headers={"Authorization": f"Bearer {token}"})
+                assert answer.status_code == 401
+                assert 'error="invalid_token"' in answer.headers["www-authenticate"]
+
+
+@pytest.mark.parametrize("make_app,serve", [(starlette_app, serve_asgi), (wsgi_app, serve_wsgi)])
 def test_503_when_no_key_set_could_ever_be_fetched(idp, make_app, serve):
     idp.mode = "500"
     with Verifier(RemoteJWKSet(idp.jwks_url, **FAST), algorithms=["RS256"]) as verifier:

@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .exceptions import ExpiredSignatureError, InvalidTokenError, KeySetUnavailableError
+from .exceptions import ExpiredSignatureError, InvalidKeyError, InvalidTokenError, KeySetUnavailableError
 
 #: Where the middlewares put the verified claims (ASGI: ``scope["state"]``, so
 #: ``request.state.jwt_claims`` in Starlette and FastAPI; WSGI: ``environ["turbojwt.claims"]``).
@@ -80,12 +80,15 @@ def refusal(exc: Exception, realm: str | None = None) -> Refusal | None:
     """The answer for an exception from ``decode``; None if it is none of ours to answer.
 
     - InvalidTokenError (any bad token, an unknown kid included): 401 ``invalid_token``;
+    - InvalidKeyError: 401 ``invalid_token`` too. At decode time it means the token named a key that
+      cannot verify it (``use: enc``, or an RSA key for an ES256 token): the token chose that, so it is
+      the token that is refused, never a 500;
     - KeySetUnavailableError (no key set could be fetched): 503, the token is not judged.
     The description is fixed per kind: nothing from the token or the IdP's URL is echoed.
     """
     if isinstance(exc, KeySetUnavailableError):
         return Refusal(503, None, "The keys to verify the token are unavailable")
-    if isinstance(exc, InvalidTokenError):
+    if isinstance(exc, (InvalidTokenError, InvalidKeyError)):
         description = "The token has expired" if isinstance(exc, ExpiredSignatureError) else "The token is invalid"
         challenge = _challenge(realm, error="invalid_token", error_description=description)
         return Refusal(401, challenge, description)
