@@ -267,29 +267,36 @@ def test_503_when_no_key_set_could_ever_be_fetched(idp, make_app, serve):
 def test_rotation_under_load_rejects_no_valid_request(idp, verifier, make_app, serve):
     tokens = {"k1": [idp.sign("k1", sub=f"u{i}") for i in range(20)]}
     current = ["k1"]
-    statuses: list[int] = []
+    statuses: dict[str, list[int]] = {"k1": [], "k2": []}
     stop = threading.Event()
 
     def client_loop(base: str) -> None:
         with httpx.Client(base_url=base, timeout=10) as client:
             i = 0
             while not stop.is_set():
-                token = tokens[current[0]][i % 20]
-                statuses.append(client.get("/me", headers={"Authorization": f"Bearer {token}"}).status_code)
+                kid = current[0]
+                token = tokens[kid][i % 20]
+                statuses[kid].append(client.get("/me", headers={"Authorization": f"Bearer {token}"}).status_code)
                 i += 1
+
+    def wait_for_requests(kid: str) -> None:  # counted, not timed: a sanitizer build is slower
+        deadline = time.monotonic() + 30
+        while len(statuses[kid]) < 40 and time.monotonic() < deadline:
+            time.sleep(0.01)
 
     with serve(make_app(verifier)) as base, ThreadPoolExecutor(4) as pool:
         runs = [pool.submit(client_loop, base) for _ in range(4)]
-        time.sleep(0.4)
+        wait_for_requests("k1")
         idp.publish("k2")                       # the IdP publishes the new key...
         tokens["k2"] = [idp.sign("k2", sub=f"u{i}") for i in range(20)]
         current[0] = "k2"                       # ...and signs with it at once
-        time.sleep(0.6)
+        wait_for_requests("k2")
         stop.set()
         for run in runs:
             run.result()
-    assert len(statuses) > 40
-    assert set(statuses) == {200}
+    assert len(statuses["k1"]) >= 40 and len(statuses["k2"]) >= 40
+    assert set(statuses["k1"]) == set(statuses["k2"]) == {200}
+    assert idp.jwks_fetches == 2  # the first fetch, then one for the new kid
 
 
 def test_other_requests_flow_while_a_refetch_waits_on_a_slow_idp(idp, verifier):
