@@ -10,7 +10,7 @@ counts the JWKS fetches, and switches behaviour on demand:
 - :meth:`go_down` / :meth:`come_back`: close the listening socket (connection
   refused) and reopen it on the same port;
 - ``max_age``: the ``Cache-Control: max-age`` sent with the JWKS (None: no header);
-- ``discovery_issuer``: the ``issuer`` that the discovery document claims;
+- ``discovery_issuer``, ``discovery_jwks_uri``: what the discovery document claims;
 - ``/moved`` and ``/moved-away`` redirect to the JWKS on the same origin, or on another one.
 """
 
@@ -82,6 +82,7 @@ class IdP:
         self.delay = 0.0
         self.max_age: int | None = None
         self.discovery_issuer: str | None = None
+        self.discovery_jwks_uri: str | None = None
         self.jwks_fetches = 0
         self.discovery_fetches = 0
         self._published: dict[str, dict[str, Any]] = {}
@@ -176,7 +177,7 @@ def _handler_for(idp: IdP) -> type[BaseHTTPRequestHandler]:
             if self.path == "/.well-known/openid-configuration":
                 with idp._lock:
                     idp.discovery_fetches += 1
-                doc = {"issuer": idp.discovery_issuer or idp.issuer, "jwks_uri": idp.jwks_url}
+                doc = {"issuer": idp.discovery_issuer or idp.issuer, "jwks_uri": idp.discovery_jwks_uri or idp.jwks_url}
                 self._send(200, json.dumps(doc).encode())
                 return
             if self.path in ("/moved", "/moved-away"):

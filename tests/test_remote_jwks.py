@@ -336,6 +336,14 @@ def test_discovery_refuses_a_document_for_another_issuer(idp):
         assert idp.jwks_fetches == 0
 
 
+def test_discovery_refuses_a_plain_http_jwks_uri_on_another_host(idp):
+    idp.discovery_jwks_uri = "http://keys.example/jwks"
+    with RemoteJWKSet.from_issuer(idp.issuer, **FAST) as keys:
+        with pytest.raises(KeySetUnavailableError, match="jwks_uri refused.*plain http"):
+            keys.wait_ready()
+        assert keys.url is None
+
+
 # ------------------------------------------------------------------ client safety
 
 
