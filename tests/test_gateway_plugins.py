@@ -8,6 +8,8 @@ are real HTTP (httpx), keys come from the real IdP stub (tests/_idp_stub.py).
 # parameters at run time, and their dependencies are local names.
 import socket
 import socketserver
+import subprocess
+import sys
 import threading
 import time
 import wsgiref.simple_server
@@ -319,3 +321,12 @@ def test_other_requests_flow_while_a_refetch_waits_on_a_slow_idp(idp, verifier):
                     latencies.append(time.monotonic() - started)
             assert slow.result().json() == {"sub": "new"}
         assert max(latencies) < 1.0, f"a request waited {max(latencies):.3f} s behind the 2 s refetch"
+
+
+def test_importing_the_fastapi_plugin_without_fastapi_names_the_extra():
+    code = ("import sys\nsys.modules['fastapi'] = None  # as if FastAPI were not installed\n"
+            "try:\n    import turbojwt.fastapi\nexcept ImportError as e:\n    print(e)\n"
+            "import turbojwt.asgi, turbojwt.wsgi  # these need nothing\nprint('plain ok')\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert "pip install 'turbojwt[fastapi]'" in done.stdout, done.stderr
+    assert "plain ok" in done.stdout
