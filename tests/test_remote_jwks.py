@@ -446,6 +446,43 @@ def test_after_close_the_set_in_memory_verifies_and_nothing_is_fetched(idp):
         never.wait_ready()
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_forked_child_fetches_with_its_own_thread(idp):
+    # A pre-forking server (gunicorn --preload) makes the key set in the parent:
+    # the child must still fetch a new kid, with a thread of its own.
+    script = textwrap.dedent("""
+        import os, sys, warnings, turbojwt
+        warnings.simplefilter("ignore", DeprecationWarning)  # fork() with threads running
+        url, issuer, old, new = sys.argv[1:]
+        keys = turbojwt.RemoteJWKSet(url, timeout=3.0, cooldown=0.5)
+        verifier = turbojwt.Verifier(keys, algorithms=["RS256"], audience="api", issuer=issuer)
+        verifier.decode(old)
+        print("published", flush=True)
+        sys.stdin.readline()                      # the test publishes the new key meanwhile
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os._exit(0 if verifier.decode(new)["sub"] == "child" else 2)
+            except Exception as e:
+                print("child:", type(e).__name__, e, flush=True)
+                os._exit(1)
+        print("child exit", os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]), flush=True)
+    """)
+    idp.publish("k2")
+    new = idp.sign("k2", sub="child")
+    idp.unpublish("k2")  # not yet: the parent's set must lack it
+    child = subprocess.Popen([sys.executable, "-c", script, idp.jwks_url, idp.issuer, idp.sign("k1"), new],
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parent)
+    try:
+        assert child.stdout.readline().strip() == "published"
+        idp.publish("k2")
+        out, _ = child.communicate("go\n", timeout=30)
+    finally:
+        child.kill()
+    assert "child exit 0" in out, out
+    assert idp.jwks_fetches == 2  # the parent's first fetch, then the child's for the new kid
+
+
 def test_a_process_exits_promptly_with_the_refresher_mid_fetch(idp):
     idp.delay = 10.0  # the refresher is blocked in a fetch when the interpreter exits
     script = textwrap.dedent(f"""

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import os
 import ssl
 import threading
 import time
@@ -227,6 +228,24 @@ class RemoteJWKSet:
         self._listeners: list[weakref.WeakMethod[Callable[[KeySetGeneration], object]]] = []
         # Why a daemon: a key set must never keep a process alive at exit.
         self._thread = threading.Thread(target=self._run, name="turbojwt-jwks", daemon=True)
+        _LIVE.add(self)
+
+    def _restart_after_fork(self) -> None:
+        """In a forked child (a pre-forking server's worker): a new lock and a new fetch thread.
+
+        Why: only the thread that called fork() survives in the child, so the
+        fetch thread is gone, and a lock it held at that moment would stay held.
+        The set in memory is kept; a fetch that was in flight is started again.
+        """
+        self._cond = threading.Condition()
+        self._next_fetch = _Fetch()
+        if self._in_flight is not None:
+            self._in_flight = None
+            self._due = time.monotonic()
+        if self._closed or self._thread.ident is None:  # closed, or never started
+            return
+        self._thread = threading.Thread(target=self._run, name="turbojwt-jwks", daemon=True)
+        self._thread.start()
 
     # ------------------------------------------------------------------ public view
 
@@ -481,6 +500,18 @@ class RemoteJWKSet:
             self._due = self._stale_at  # the set is fresh: the routine refresh comes when due
         else:
             self._due = self._backoff_until
+
+
+_LIVE: weakref.WeakSet[RemoteJWKSet] = weakref.WeakSet()
+
+
+def _restart_all_after_fork() -> None:
+    for keys in list(_LIVE):
+        keys._restart_after_fork()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_restart_all_after_fork)
 
 
 def _with_defaults(options: dict[str, Any]) -> dict[str, Any]:
