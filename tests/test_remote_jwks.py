@@ -73,6 +73,15 @@ def test_decode_async_on_static_keys_raises_when_awaited():
         assert verifier.key_set is None
 
 
+def test_now_reaches_the_generation_verifier(idp):
+    with verifier_on(idp, remote(idp)) as verifier:
+        expired = idp.sign("k1", lifetime=-100, iat=int(time.time()) - 1000)
+        assert verifier.decode(expired, now=time.time() - 200)["aud"] == "api"
+        assert verifier.decode_complete(expired, now=time.time() - 200)["header"]["kid"] == "k1"
+        with pytest.raises(turbojwt.ExpiredSignatureError):
+            verifier.decode(expired)
+
+
 def test_bad_tokens_still_raise_invalid_token_errors(idp):
     with verifier_on(idp, remote(idp)) as verifier:
         good = idp.sign("k1")

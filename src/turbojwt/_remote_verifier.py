@@ -87,7 +87,10 @@ class RemoteVerification:
         return self._inner_for(generation)
 
     def run(self, method: Method, jwt: Any, detached_payload: Any, now: Any = None) -> Any:
-        """``method(verifier, jwt, detached_payload[, now=now])`` with the current keys; one refetch for an unknown kid."""
+        """``method(verifier, jwt, detached_payload[, now=now])`` with the current keys.
+
+        A token whose kid the keys lack asks for one refetch, then is tried once more.
+        """
         generation, inner = self._state
         if generation is not self.keys._current or inner is None:
             inner = self.current()
