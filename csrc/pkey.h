@@ -193,7 +193,7 @@ struct tj_pkey {
     size_t coord_len;        /* EC: bytes per coordinate and per r, s */
     size_t sig_len;          /* the exact signature length (RSA, EC, OKP) */
     uint8_t order[66];       /* EC: group order n, big-endian, coord_len bytes */
-    EVP_MD *md[TJ_MD_COUNT]; /* fetched once; NULL for OKP */
+    const EVP_MD *md[TJ_MD_COUNT]; /* looked up once (backend.h); NULL for OKP */
     /* RSA and EC: templates initialised for verify / sign, indexed by tj_alg;
      * NULL where the key cannot serve the algorithm (or cannot sign). Never
      * used directly, only duplicated. */

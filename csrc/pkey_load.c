@@ -1,7 +1,9 @@
 /*
  * pkey_load.c: building a tj_pkey (PEM, DER, JWK components), the key policy,
  * the per-key preparation (digests, operation templates) and the accessors.
- * The per-token operations are in pkey_ops.c. Contracts are in pkey.h.
+ * The per-token operations are in pkey_ops.c. Contracts are in pkey.h. Only
+ * spellings that OpenSSL 3 and aws-lc share are used here; the rest is behind
+ * backend.h.
  */
 #ifndef OPENSSL_API_COMPAT
 #define OPENSSL_API_COMPAT 30000
@@ -12,20 +14,18 @@
 
 #define TJ_PKEY_INTERNAL
 #include "pkey.h"
+#define TJ_BACKEND_INTERNAL
+#include "backend.h"
 
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/bn.h>
-#include <openssl/core_names.h>
-#include <openssl/decoder.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/obj_mac.h>
-#include <openssl/objects.h>
-#include <openssl/param_build.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 #include <openssl/x509.h>
@@ -39,17 +39,16 @@
 typedef struct {
     tj_curve curve;
     int nid;
-    const char *group; /* OpenSSL group name */
     size_t coord;      /* bytes per coordinate */
     int bits;
     tj_alg alg;
 } curve_info;
 
 static const curve_info CURVES[] = {
-    {TJ_CURVE_P256, NID_X9_62_prime256v1, "prime256v1", 32, 256, TJ_ALG_ES256},
-    {TJ_CURVE_P384, NID_secp384r1, "secp384r1", 48, 384, TJ_ALG_ES384},
-    {TJ_CURVE_P521, NID_secp521r1, "secp521r1", 66, 521, TJ_ALG_ES512},
-    {TJ_CURVE_SECP256K1, NID_secp256k1, "secp256k1", 32, 256, TJ_ALG_ES256K},
+    {TJ_CURVE_P256, NID_X9_62_prime256v1, 32, 256, TJ_ALG_ES256},
+    {TJ_CURVE_P384, NID_secp384r1, 48, 384, TJ_ALG_ES384},
+    {TJ_CURVE_P521, NID_secp521r1, 66, 521, TJ_ALG_ES512},
+    {TJ_CURVE_SECP256K1, NID_secp256k1, 32, 256, TJ_ALG_ES256K},
 };
 #define N_CURVES (sizeof CURVES / sizeof CURVES[0])
 
@@ -97,7 +96,7 @@ void tj_pkey_free(tj_pkey *k)
         EVP_PKEY_CTX_free(k->stpl[i]);
     }
     for (i = 0; i < TJ_MD_COUNT; i++)
-        EVP_MD_free(k->md[i]);
+        tj_backend_md_free(k->md[i]);
     EVP_PKEY_free(k->pkey);
     free(k);
 }
@@ -151,23 +150,19 @@ static tj_status rsa_policy(const BIGNUM *n, const BIGNUM *e)
 
 static int has_private(EVP_PKEY *pk, int id)
 {
-    BIGNUM *bn = NULL;
     size_t len = 0;
-    int ok;
     if (id == EVP_PKEY_ED25519 || id == EVP_PKEY_ED448)
         return EVP_PKEY_get_raw_private_key(pk, NULL, &len) == 1 && len > 0;
-    ok = EVP_PKEY_get_bn_param(pk, id == EVP_PKEY_RSA ? OSSL_PKEY_PARAM_RSA_D : OSSL_PKEY_PARAM_PRIV_KEY,
-                               &bn) == 1;
-    BN_clear_free(bn);
-    return ok;
+    if (id == EVP_PKEY_RSA || id == EVP_PKEY_EC)
+        return tj_backend_has_private(pk, id);
+    return 0; /* refused by finish() in any case */
 }
 
 static tj_status classify_rsa(tj_pkey *k)
 {
     BIGNUM *n = NULL, *e = NULL;
     tj_status st = TJ_ERR_KEY_UNUSABLE;
-    if (EVP_PKEY_get_bn_param(k->pkey, OSSL_PKEY_PARAM_RSA_N, &n) == 1
-        && EVP_PKEY_get_bn_param(k->pkey, OSSL_PKEY_PARAM_RSA_E, &e) == 1) {
+    if (tj_backend_rsa_public(k->pkey, &n, &e)) {
         st = rsa_policy(n, e);
         k->bits = BN_num_bits(n);
         k->sig_len = (size_t)BN_num_bytes(n);
@@ -179,9 +174,6 @@ static tj_status classify_rsa(tj_pkey *k)
 
 static tj_status classify_ec(tj_pkey *k)
 {
-    char name[64];
-    size_t name_len = 0;
-    int nid;
     const curve_info *ci;
     EC_GROUP *group;
     EVP_PKEY_CTX *ctx;
@@ -189,13 +181,7 @@ static tj_status classify_ec(tj_pkey *k)
 
     /* why: only named curves; a key with explicit parameters that match no named
      * curve could carry a weak group or a rogue generator (CVE-2020-0601). */
-    if (EVP_PKEY_get_utf8_string_param(k->pkey, OSSL_PKEY_PARAM_GROUP_NAME, name, sizeof name,
-                                       &name_len) != 1)
-        return TJ_ERR_KEY_UNUSABLE;
-    nid = OBJ_sn2nid(name);
-    if (nid == NID_undef)
-        nid = EC_curve_nist2nid(name);
-    ci = curve_by_nid(nid);
+    ci = curve_by_nid(tj_backend_ec_curve_nid(k->pkey));
     if (ci == NULL)
         return TJ_ERR_KEY_UNUSABLE;
     k->curve = ci->curve;
@@ -216,7 +202,7 @@ static tj_status classify_ec(tj_pkey *k)
      * and signatures under a key nobody holds; a private scalar outside [1, n-1]
      * or not matching the public point signs for a different key. Full checks,
      * once per key. */
-    ctx = EVP_PKEY_CTX_new_from_pkey(NULL, k->pkey, NULL);
+    ctx = EVP_PKEY_CTX_new(k->pkey, NULL);
     if (ctx == NULL)
         return TJ_ERR_NOMEM;
     ok = k->is_private ? EVP_PKEY_check(ctx) : EVP_PKEY_public_check(ctx);
@@ -230,7 +216,7 @@ static tj_status make_template(tj_pkey *k, tj_alg alg, int sign, EVP_PKEY_CTX **
     const EVP_MD *md = k->md[tj_pkey_md_index(alg)];
     int is_pss = alg >= TJ_ALG_PS256 && alg <= TJ_ALG_PS512;
     int is_rs = alg >= TJ_ALG_RS256 && alg <= TJ_ALG_RS512;
-    EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_from_pkey(NULL, k->pkey, NULL);
+    EVP_PKEY_CTX *c = EVP_PKEY_CTX_new(k->pkey, NULL);
     int ok;
     if (c == NULL)
         return TJ_ERR_NOMEM;
@@ -258,13 +244,12 @@ static tj_status make_template(tj_pkey *k, tj_alg alg, int sign, EVP_PKEY_CTX **
 
 static tj_status prepare(tj_pkey *k)
 {
-    static const char *const names[TJ_MD_COUNT] = {"SHA256", "SHA384", "SHA512"};
     int i, a;
     tj_status st;
     if (k->family == TJ_FAMILY_OKP)
         return TJ_OK; /* EdDSA hashes internally; nothing to prepare */
     for (i = 0; i < TJ_MD_COUNT; i++) {
-        k->md[i] = EVP_MD_fetch(NULL, names[i], NULL);
+        k->md[i] = tj_backend_md(i);
         if (k->md[i] == NULL)
             return TJ_ERR_INTERNAL;
     }
@@ -297,7 +282,7 @@ static tj_status finish(EVP_PKEY *pk, int want_private, tj_pkey **out)
         return TJ_ERR_NOMEM;
     }
     k->pkey = pk;
-    id = EVP_PKEY_get_base_id(pk);
+    id = EVP_PKEY_base_id(pk);
     k->is_private = has_private(pk, id);
     if (want_private >= 0 && k->is_private != want_private) {
         tj_pkey_free(k);
@@ -342,27 +327,15 @@ static tj_status finish(EVP_PKEY *pk, int want_private, tj_pkey **out)
 
 /* ---- PEM and DER -------------------------------------------------------- */
 
-/* why: a server has no terminal and no business decrypting keys: every
- * passphrase request fails, so an encrypted key is simply unusable. */
-static int no_passphrase(char *pass, size_t pass_size, size_t *pass_len,
-                         const OSSL_PARAM params[], void *arg)
-{
-    (void)pass; (void)pass_size; (void)params; (void)arg;
-    *pass_len = 0;
-    return 0;
-}
-
 typedef enum { DER_SPKI, DER_CERT, DER_RSA_PUBLIC, DER_PRIVATE } der_kind;
 
-/* Decode exactly der[0..len) as kind; structure/keytype narrow DER_PRIVATE (may be NULL). */
-static tj_status decode_der(der_kind kind, const uint8_t *der, size_t len, const char *structure,
-                            const char *keytype, tj_pkey **out)
+/* Decode exactly der[0..len) as kind; form narrows DER_PRIVATE. */
+static tj_status decode_der(der_kind kind, const uint8_t *der, size_t len, tj_der_private form,
+                            tj_pkey **out)
 {
     const unsigned char *p = der;
     EVP_PKEY *pk = NULL;
     X509 *cert;
-    OSSL_DECODER_CTX *dc;
-    size_t left = len;
 
     switch (kind) {
     case DER_SPKI:
@@ -379,16 +352,7 @@ static tj_status decode_der(der_kind kind, const uint8_t *der, size_t len, const
         pk = d2i_PublicKey(EVP_PKEY_RSA, NULL, &p, (long)len);
         break;
     case DER_PRIVATE:
-        dc = OSSL_DECODER_CTX_new_for_pkey(&pk, "DER", structure, keytype, EVP_PKEY_KEYPAIR, NULL,
-                                           NULL);
-        if (dc == NULL)
-            return TJ_ERR_NOMEM;
-        if (OSSL_DECODER_CTX_set_passphrase_cb(dc, no_passphrase, NULL) != 1
-            || OSSL_DECODER_from_data(dc, &p, &left) != 1) {
-            EVP_PKEY_free(pk);
-            pk = NULL;
-        }
-        OSSL_DECODER_CTX_free(dc);
+        pk = tj_backend_private_from_der(form, &p, len);
         break;
     }
     if (pk == NULL)
@@ -410,7 +374,7 @@ tj_status tj_pkey_from_der(const uint8_t *der, size_t len, tj_pkey **out)
     if (der == NULL || len == 0 || len > MAX_INPUT_LEN)
         return TJ_ERR_KEY_UNUSABLE;
     for (i = 0; i < sizeof order / sizeof order[0]; i++) {
-        st = decode_der(order[i], der, len, NULL, NULL, out);
+        st = decode_der(order[i], der, len, TJ_DER_ANY_PRIVATE, out);
         if (st != TJ_ERR_KEY_UNUSABLE)
             break; /* decoded (TJ_OK), or a resource failure */
     }
@@ -421,17 +385,17 @@ tj_status tj_pkey_from_der(const uint8_t *der, size_t len, tj_pkey **out)
 static tj_status decode_pem_block(const char *label, const uint8_t *der, size_t len, tj_pkey **out)
 {
     if (strcmp(label, "PUBLIC KEY") == 0)
-        return decode_der(DER_SPKI, der, len, NULL, NULL, out);
+        return decode_der(DER_SPKI, der, len, TJ_DER_ANY_PRIVATE, out);
     if (strcmp(label, "RSA PUBLIC KEY") == 0)
-        return decode_der(DER_RSA_PUBLIC, der, len, NULL, NULL, out);
+        return decode_der(DER_RSA_PUBLIC, der, len, TJ_DER_ANY_PRIVATE, out);
     if (strcmp(label, "CERTIFICATE") == 0)
-        return decode_der(DER_CERT, der, len, NULL, NULL, out);
+        return decode_der(DER_CERT, der, len, TJ_DER_ANY_PRIVATE, out);
     if (strcmp(label, "PRIVATE KEY") == 0)
-        return decode_der(DER_PRIVATE, der, len, "PrivateKeyInfo", NULL, out);
+        return decode_der(DER_PRIVATE, der, len, TJ_DER_PKCS8, out);
     if (strcmp(label, "RSA PRIVATE KEY") == 0)
-        return decode_der(DER_PRIVATE, der, len, "type-specific", "RSA", out);
+        return decode_der(DER_PRIVATE, der, len, TJ_DER_RSA_PRIVATE, out);
     if (strcmp(label, "EC PRIVATE KEY") == 0)
-        return decode_der(DER_PRIVATE, der, len, "type-specific", "EC", out);
+        return decode_der(DER_PRIVATE, der, len, TJ_DER_EC_PRIVATE, out);
     return TJ_ERR_KEY_UNUSABLE; /* "ENCRYPTED PRIVATE KEY", "DSA PRIVATE KEY", ... */
 }
 
@@ -473,29 +437,12 @@ tj_status tj_pkey_from_pem(const uint8_t *pem, size_t len, tj_pkey **out)
 
 /* ---- JWK components ----------------------------------------------------- */
 
-static int push_bn(OSSL_PARAM_BLD *bld, const char *name, const uint8_t *v, size_t len, int secret,
-                   BIGNUM **keep)
+/* A BIGNUM of the big-endian v[0..len) (secure memory for secret values) into *keep; 0 on failure. */
+static int new_bn(const uint8_t *v, size_t len, int secret, BIGNUM **keep)
 {
     BIGNUM *bn = secret ? BN_secure_new() : BN_new();
     *keep = bn;
-    return bn != NULL && BN_bin2bn(v, (int)len, bn) != NULL && OSSL_PARAM_BLD_push_BN(bld, name, bn);
-}
-
-/* EVP_PKEY_fromdata over the parameters in bld; NULL on failure. */
-static EVP_PKEY *from_params(const char *keytype, OSSL_PARAM_BLD *bld, int private_key)
-{
-    EVP_PKEY *pk = NULL;
-    OSSL_PARAM *params = OSSL_PARAM_BLD_to_param(bld);
-    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, keytype, NULL);
-    if (params == NULL || ctx == NULL || EVP_PKEY_fromdata_init(ctx) != 1
-        || EVP_PKEY_fromdata(ctx, &pk, private_key ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY,
-                             params) != 1) {
-        EVP_PKEY_free(pk);
-        pk = NULL;
-    }
-    EVP_PKEY_CTX_free(ctx);
-    OSSL_PARAM_free(params); /* secure (and cleared) for the BN_secure_new values */
-    return pk;
+    return bn != NULL && BN_bin2bn(v, (int)len, bn) != NULL;
 }
 
 #define PRESENT(ptr, len) ((ptr) != NULL && (len) > 0)
@@ -510,10 +457,10 @@ static int rsa_private_consistent(BIGNUM *const *bn, int crt, BIGNUM *tmp, BN_CT
     BIGNUM *two = BN_CTX_get(bctx), *c = BN_CTX_get(bctx), *r = BN_CTX_get(bctx);
     if (r == NULL || !BN_set_word(two, 2))
         goto out;
-    /* (2^e)^d mod n must give 2 back (n > 2 always: at least 512 bits). d is
-     * secret: the constant-time exponentiation. */
-    BN_set_flags(bn[2], BN_FLG_CONSTTIME);
-    if (!BN_mod_exp(c, two, bn[1], bn[0], bctx) || !BN_mod_exp(r, c, bn[2], bn[0], bctx))
+    /* (2^e)^d mod n must give 2 back (n > 2 always: at least 512 bits, and odd).
+     * d is secret: the constant-time exponentiation. */
+    if (!BN_mod_exp(c, two, bn[1], bn[0], bctx)
+        || !BN_mod_exp_mont_consttime(r, c, bn[2], bn[0], bctx, NULL))
         goto out;
     ok = BN_cmp(r, two) == 0;
     if (ok != 1 || !crt)
@@ -545,14 +492,9 @@ tj_status tj_pkey_from_rsa_components(const uint8_t *n, size_t n_len, const uint
                                       const uint8_t *dq, size_t dq_len, const uint8_t *qi,
                                       size_t qi_len, tj_pkey **out)
 {
-    const char *names[8] = {OSSL_PKEY_PARAM_RSA_N, OSSL_PKEY_PARAM_RSA_E, OSSL_PKEY_PARAM_RSA_D,
-                            OSSL_PKEY_PARAM_RSA_FACTOR1, OSSL_PKEY_PARAM_RSA_FACTOR2,
-                            OSSL_PKEY_PARAM_RSA_EXPONENT1, OSSL_PKEY_PARAM_RSA_EXPONENT2,
-                            OSSL_PKEY_PARAM_RSA_COEFFICIENT1};
     const uint8_t *v[8] = {n, e, d, p, q, dp, dq, qi};
     size_t l[8] = {n_len, e_len, d_len, p_len, q_len, dp_len, dq_len, qi_len};
     BIGNUM *bn[8] = {NULL};
-    OSSL_PARAM_BLD *bld = NULL;
     BN_CTX *bctx = NULL;
     BIGNUM *pq = NULL;
     EVP_PKEY *pk = NULL;
@@ -573,11 +515,8 @@ tj_status tj_pkey_from_rsa_components(const uint8_t *n, size_t n_len, const uint
         return TJ_ERR_KEY_UNUSABLE;
     count = !PRESENT(d, d_len) ? 2 : crt ? 8 : 3;
 
-    bld = OSSL_PARAM_BLD_new();
-    if (bld == NULL)
-        return TJ_ERR_NOMEM;
     for (i = 0; i < count; i++)
-        if (!push_bn(bld, names[i], v[i], l[i], i >= 2, &bn[i])) {
+        if (!new_bn(v[i], l[i], i >= 2, &bn[i])) {
             st = TJ_ERR_NOMEM;
             goto done;
         }
@@ -603,14 +542,13 @@ tj_status tj_pkey_from_rsa_components(const uint8_t *n, size_t n_len, const uint
         if (consistent != 1)
             goto done;
     }
-    pk = from_params("RSA", bld, count > 2);
+    pk = tj_backend_rsa_from_bn(bn, count);
     st = finish(pk, count > 2, out);
 done:
     for (i = 0; i < 8; i++)
         BN_clear_free(bn[i]);
     BN_free(pq);
     BN_CTX_free(bctx);
-    OSSL_PARAM_BLD_free(bld);
     ERR_clear_error();
     return st;
 }
@@ -620,7 +558,6 @@ tj_status tj_pkey_from_ec_point(int curve, const uint8_t *x, size_t x_len, const
 {
     const curve_info *ci = curve_by_id(curve);
     uint8_t point[1 + 2 * 66];
-    OSSL_PARAM_BLD *bld;
     BIGNUM *priv = NULL;
     EVP_PKEY *pk = NULL;
     tj_status st = TJ_ERR_NOMEM;
@@ -638,19 +575,13 @@ tj_status tj_pkey_from_ec_point(int curve, const uint8_t *x, size_t x_len, const
     memcpy(point + 1, x, x_len);
     memcpy(point + 1 + x_len, y, y_len);
 
-    bld = OSSL_PARAM_BLD_new();
-    if (bld == NULL)
-        return TJ_ERR_NOMEM;
-    if (OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, ci->group, 0)
-        && OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point, 1 + 2 * ci->coord)
-        && (d == NULL || push_bn(bld, OSSL_PKEY_PARAM_PRIV_KEY, d, d_len, 1, &priv))) {
-        /* fromdata refuses a point off the curve; finish() adds the full
+    if (d == NULL || new_bn(d, d_len, 1, &priv)) {
+        /* the backend refuses a point off the curve; finish() adds the full
          * public (and key pair) check. */
-        pk = from_params("EC", bld, d != NULL);
+        pk = tj_backend_ec_from_point(ci->nid, point, 1 + 2 * ci->coord, priv);
         st = finish(pk, d != NULL, out);
     }
     BN_clear_free(priv);
-    OSSL_PARAM_BLD_free(bld);
     ERR_clear_error();
     return st;
 }
@@ -658,7 +589,7 @@ tj_status tj_pkey_from_ec_point(int curve, const uint8_t *x, size_t x_len, const
 tj_status tj_pkey_from_okp(int ed448, const uint8_t *pub, size_t pub_len, const uint8_t *priv,
                            size_t priv_len, tj_pkey **out)
 {
-    const char *type = ed448 ? "ED448" : "ED25519";
+    int type = ed448 ? EVP_PKEY_ED448 : EVP_PKEY_ED25519;
     size_t klen = ed448 ? 57 : 32;
     uint8_t derived[57];
     size_t dlen = sizeof derived;
@@ -669,8 +600,10 @@ tj_status tj_pkey_from_okp(int ed448, const uint8_t *pub, size_t pub_len, const 
     /* why: RFC 8037 2: raw keys of exactly 32 (Ed25519) or 57 (Ed448) bytes. */
     if (pub == NULL || pub_len != klen || (priv != NULL && priv_len != klen))
         return TJ_ERR_KEY_UNUSABLE;
+    if (ed448 && !tj_backend_has_ed448())
+        return TJ_ERR_KEY_UNUSABLE;
     if (priv != NULL) {
-        pk = EVP_PKEY_new_raw_private_key_ex(NULL, type, NULL, priv, klen);
+        pk = EVP_PKEY_new_raw_private_key(type, NULL, priv, klen);
         /* why: a JWK whose x is not the public key of its d would sign for one key
          * and verify for another. */
         if (pk != NULL && (EVP_PKEY_get_raw_public_key(pk, derived, &dlen) != 1 || dlen != klen
@@ -680,7 +613,7 @@ tj_status tj_pkey_from_okp(int ed448, const uint8_t *pub, size_t pub_len, const 
             return TJ_ERR_KEY_UNUSABLE;
         }
     } else {
-        pk = EVP_PKEY_new_raw_public_key_ex(NULL, type, NULL, pub, klen);
+        pk = EVP_PKEY_new_raw_public_key(type, NULL, pub, klen);
     }
     st = pk == NULL ? TJ_ERR_NOMEM : finish(pk, priv != NULL, out);
     ERR_clear_error();

@@ -22,6 +22,7 @@
 
 #include <openssl/bn.h>
 #include <openssl/ec.h>
+#include <openssl/ecdsa.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
@@ -139,7 +140,7 @@ static tj_status verify_eddsa(const tj_pkey *k, const uint8_t *msg, size_t msg_l
     if (mctx == NULL)
         return TJ_ERR_NOMEM;
     /* pure EdDSA: no digest, one shot over the whole signing input */
-    if (EVP_DigestVerifyInit_ex(mctx, NULL, NULL, NULL, NULL, k->pkey, NULL) != 1) {
+    if (EVP_DigestVerifyInit(mctx, NULL, NULL, NULL, k->pkey) != 1) {
         EVP_MD_CTX_free(mctx);
         return TJ_ERR_INTERNAL;
     }
@@ -215,7 +216,7 @@ static tj_status sign_digest(const tj_pkey *k, tj_alg alg, const uint8_t *msg, s
 /* Can a modulus of k->sig_len bytes carry alg's encoding? (RFC 8017 9.1.1, 9.2) */
 static int rsa_fits(const tj_pkey *k, tj_alg alg)
 {
-    size_t h = (size_t)EVP_MD_get_size(k->md[tj_pkey_md_index(alg)]);
+    size_t h = (size_t)EVP_MD_size(k->md[tj_pkey_md_index(alg)]);
     size_t em_len = ((size_t)k->bits - 1 + 7) / 8; /* emBits = modBits - 1 */
     if (alg >= TJ_ALG_PS256)
         return em_len >= 2 * h + 2; /* hash, salt of hash length, 2 bytes */
@@ -252,7 +253,7 @@ static tj_status sign_eddsa(const tj_pkey *k, const uint8_t *msg, size_t msg_len
     int r;
     if (mctx == NULL)
         return TJ_ERR_NOMEM;
-    r = EVP_DigestSignInit_ex(mctx, NULL, NULL, NULL, NULL, k->pkey, NULL) == 1
+    r = EVP_DigestSignInit(mctx, NULL, NULL, NULL, k->pkey) == 1
         && EVP_DigestSign(mctx, sig, sig_len, msg, msg_len) == 1;
     EVP_MD_CTX_free(mctx);
     return r ? TJ_OK : TJ_ERR_INTERNAL;

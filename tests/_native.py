@@ -4,7 +4,8 @@
 - find_cc() and all_compilers(): the C compilers on this machine;
 - run(): a command in that environment, its output captured as text;
 - sanitizers_work(): whether a compiler's sanitizer flags build a program that runs;
-- pkg_config_crypto() and crypto_flags(): libcrypto's compile and link flags.
+- pkg_config_crypto(), awslc_prefix(), backend_crypto_flags() and crypto_flags(): the compile and
+  link flags of the system OpenSSL or, in the aws-lc pass (TURBOJWT_CRYPTO=aws-lc), of aws-lc.
 
 tools/test_sanitized.sh runs pytest with gcc's ASan runtime in LD_PRELOAD, which
 every child process inherits. The Python children need it (they import the
@@ -93,6 +94,34 @@ def pkg_config_crypto(module: str = "libcrypto") -> tuple[list[str], list[str]] 
     return [f for f in out if not f.startswith(("-l", "-L"))], [f for f in out if f.startswith(("-l", "-L"))]
 
 
-def crypto_flags() -> tuple[list[str], list[str]]:
-    """(compile flags, link flags) for libcrypto from pkg-config, or just -lcrypto without it."""
-    return pkg_config_crypto() or ([], ["-lcrypto"])
+def awslc_prefix() -> str | None:
+    """The aws-lc install prefix when this run tests the aws-lc build (TURBOJWT_CRYPTO=aws-lc), else None.
+
+    tools/test.sh exports TURBOJWT_AWSLC_PREFIX (tools/build_awslc.sh's cached build)
+    for that run; the C-level tests then compile csrc/ against the same aws-lc as
+    the extension, so they test the backend that is installed.
+    """
+    if os.environ.get("TURBOJWT_CRYPTO") != "aws-lc":
+        return None
+    prefix = os.environ.get("TURBOJWT_AWSLC_PREFIX")
+    if not prefix:  # e.g. cibuildwheel's test step: the build's cached aws-lc
+        script = Path(__file__).resolve().parent.parent / "tools" / "build_awslc.sh"
+        prefix = subprocess.run(["bash", str(script)], check=True, capture_output=True, text=True).stdout.strip()
+        os.environ["TURBOJWT_AWSLC_PREFIX"] = prefix
+    return prefix
+
+
+def backend_crypto_flags() -> tuple[list[str], list[str]] | None:
+    """(compile flags, link flags) of the crypto backend under test: aws-lc's static
+    library in the aws-lc pass (awslc_prefix), else pkg_config_crypto()."""
+    prefix = awslc_prefix()
+    if prefix is not None:
+        return [f"-I{prefix}/include"], [f"{prefix}/lib/libcrypto.a", "-pthread"]
+    return pkg_config_crypto()
+
+
+def crypto_flags(system_openssl: bool = False) -> tuple[list[str], list[str]]:
+    """(compile flags, link flags) for the libcrypto under test (backend_crypto_flags), or with
+    system_openssl for the system OpenSSL; just -lcrypto without pkg-config."""
+    found = pkg_config_crypto() if system_openssl else backend_crypto_flags()
+    return found or ([], ["-lcrypto"])

@@ -7,7 +7,10 @@ installed, with the flags setup.py gives the extension (``-std=c11 -O3 -Wall
 setup.py) plus ``-Werror``; any diagnostic fails the test. A compiler that is not
 installed is skipped, saying so; with neither there is nothing to check, and the
 tests say that too (they never pass without compiling). tools/test.sh installs
-clang for the fuzz smoke test, so CI compiles with both.
+clang for the fuzz smoke test, so CI compiles with both. In the aws-lc pass of CI
+(TURBOJWT_CRYPTO=aws-lc) the include flags are aws-lc's. Both backend files
+(csrc/backend_openssl3.c, backend_awslc.c) are compiled in both passes, each
+time one of them to nothing, so each is checked by the pass of its library.
 
 The binding's C headers (src/turbojwt/*.h) are compiled the same way, each in a
 unit of its own, with Python's headers as system headers. (The Cython-generated
@@ -23,7 +26,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from _native import native_env
+from _native import awslc_prefix, native_env
 
 ROOT = Path(__file__).resolve().parent.parent
 CSRC = ROOT / "csrc"
@@ -35,6 +38,9 @@ FLAGS = ["-std=c11", "-O3", "-Wall", "-Wextra", "-Werror", "-fvisibility=hidden"
 
 
 def _crypto_cflags() -> list[str]:
+    prefix = awslc_prefix()  # the aws-lc pass: backend_awslc.c is the file that compiles to code
+    if prefix is not None:
+        return [f"-I{prefix}/include"]
     if shutil.which("pkg-config") is None:
         pytest.skip("pkg-config not found: cannot find the OpenSSL headers the core includes")
     r = subprocess.run(["pkg-config", "--cflags", PC_MODULE], capture_output=True, text=True, env=native_env())

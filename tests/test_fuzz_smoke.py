@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from _native import native_env, pkg_config_crypto, run
+from _native import backend_crypto_flags, native_env, run
 
 ROOT = Path(__file__).resolve().parent.parent
 FUZZ = ROOT / "fuzz"
@@ -45,7 +45,7 @@ def _libfuzzer_reason(tmp: Path):
     r = run([str(tmp / "probe"), "-runs=1"], timeout=60)
     if r.returncode:
         return f"libFuzzer probe does not run: {r.stderr.strip()[-200:]}"
-    if pkg_config_crypto() is None:
+    if backend_crypto_flags() is None:
         return "pkg-config or libcrypto development files (libssl-dev) missing"
     return None
 
@@ -56,7 +56,7 @@ def fuzz_env(tmp_path_factory):
     reason = _libfuzzer_reason(tmp)
     if reason:
         pytest.skip(reason)
-    return pkg_config_crypto()
+    return backend_crypto_flags()  # the aws-lc pass fuzzes the aws-lc backend
 
 
 @pytest.mark.parametrize("target", TARGETS)

@@ -10,6 +10,9 @@
 #   tj_install EXTRAS [PIP ARGS...]
 #                        regular (non-editable) install of the repository
 #   tj_check_installed   fail unless `import turbojwt` finds the installed copy
+#   tj_crypto_backend    TURBOJWT_CRYPTO=aws-lc: build (once, cached) the static
+#                        aws-lc and export TURBOJWT_AWSLC_PREFIX for setup.py
+#                        and the C-level tests; nothing for openssl (default)
 #
 # Environment:
 #   PYTHON  interpreter the virtualenv is made from (default: python3)
@@ -146,6 +149,26 @@ tj_java() {
     { apt-get update -qq && apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless; } >/dev/null 2>&1 \
         || tj_log "warning: apt-get install openjdk-17-jre-headless failed; the Spark tests will skip"
     return 0
+}
+
+tj_crypto_backend() {
+    [ "${TURBOJWT_CRYPTO:-openssl}" = aws-lc ] || return 0
+    if ! command -v cmake >/dev/null 2>&1; then
+        if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+            tj_log "installing cmake (to build aws-lc)"
+            export DEBIAN_FRONTEND=noninteractive
+            apt-get update -qq >/dev/null 2>&1
+            apt-get install -y -qq --no-install-recommends cmake >/dev/null || tj_die "apt-get install cmake failed"
+        else
+            tj_die "TURBOJWT_CRYPTO=aws-lc needs cmake"
+        fi
+    fi
+    if [ -z "${TURBOJWT_AWSLC_PREFIX:-}" ]; then
+        TURBOJWT_AWSLC_PREFIX="$(PYTHON="$PYTHON" bash "$TJ_ROOT/tools/build_awslc.sh")" \
+            || tj_die "building aws-lc failed"
+    fi
+    export TURBOJWT_AWSLC_PREFIX
+    tj_log "crypto backend: aws-lc from $TURBOJWT_AWSLC_PREFIX"
 }
 
 # Create the virtualenv VENV from PYTHON, or reuse it if it is sound and made

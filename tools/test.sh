@@ -4,7 +4,8 @@
 # Installs the system packages the build needs if they are missing (apt-get,
 # as root), and clang with its libFuzzer runtime for the fuzz smoke test
 # (TURBOJWT_FUZZ_SMOKE=0 leaves them out), makes a virtualenv (PYTHON=
-# interpreter, VENV=directory, default .venv), does a regular
+# interpreter, VENV=directory, default .venv; TURBOJWT_CRYPTO=aws-lc builds
+# against a static aws-lc, tools/build_awslc.sh, in its own VENV), does a regular
 # `pip install '.[test,lint]'` with compiler warnings as errors, runs the static
 # checks of tools/lint.sh (ruff, mypy, the stub check; a failure ends the run),
 # and runs pytest on tests/ against the installed extension (never src/). Exits
@@ -24,6 +25,7 @@ tj_system_packages
 tj_fuzz_toolchain
 # Java for Spark's local mode (tests/test_spark.py)
 tj_java
+tj_crypto_backend
 tj_venv
 tj_install "[test,lint]"
 tj_check_installed

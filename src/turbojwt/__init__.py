@@ -10,6 +10,7 @@ from __future__ import annotations
 from ._core import (
     PreparedKey,
     Verifier,
+    backend_version,
     clear_cache,
     decode,
     decode_complete,
@@ -70,6 +71,7 @@ __all__ = [
     "encode",
     "get_unverified_header",
     "clear_cache",
+    "backend_version",
     "InsecureKeyLengthWarning",
     "DecodeError",
     "ExpiredSignatureError",

@@ -294,3 +294,8 @@ cdef extern from "batch.h" nogil:
     void tj_pool_submit(tj_pool *pool, tj_batch_job *job)
     void tj_pool_finish(tj_pool *pool, tj_batch_job *job)
     void tj_pool_free(tj_pool *pool)
+
+
+cdef extern from "backend.h" nogil:
+    const char *tj_backend_version()
+    int tj_backend_has_ed448()

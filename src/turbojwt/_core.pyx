@@ -813,6 +813,7 @@ def get_unverified_header(jwt):
 include "_batch.pxi"
 include "_cache.pxi"
 include "_arrow.pxi"      # turbojwt.arrow's C side (issue 13)
+include "_backend.pxi"  # backend_version()
 
 
 cdef object _decode_at(Verifier v, object jwt, object detached, double now, int mode):

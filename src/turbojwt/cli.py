@@ -50,7 +50,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any, cast
 
-from . import __version__
+from . import __version__, backend_version
 from ._core import Verifier, decode as _decode, get_unverified_header, prepare_hmac_key, prepare_public_key
 from ._policy import SIGNING_ALGORITHMS
 from .api_jwk import PyJWK, PyJWKSet
@@ -139,7 +139,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="turbojwt", allow_abbrev=False,
         description="Verify JSON Web Tokens in bulk, decode one, or run the benchmark.")
-    parser.add_argument("--version", action="version", version=f"turbojwt {__version__}")
+    parser.add_argument("--version", action="version", version=f"turbojwt {__version__} ({backend_version()})")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     v = sub.add_parser(

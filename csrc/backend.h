@@ -1,0 +1,82 @@
+/*
+ * backend.h: the libcrypto calls that differ between OpenSSL 3 and aws-lc.
+ *
+ * The core is written against the spellings both libraries accept
+ * (EVP_PKEY_CTX_new, EVP_PKEY_base_id, EVP_MD_size, d2i_PUBKEY, ...). What one
+ * of them spells differently, or lacks, is here, implemented once per library:
+ * backend_openssl3.c (OpenSSL >= 3.0: OSSL_PARAM_BLD, EVP_PKEY_fromdata,
+ * OSSL_DECODER, EVP_PKEY_get_bn_param, EVP_MD_fetch) and backend_awslc.c
+ * (aws-lc: the RSA/EC_KEY objects and the CBS parsers). Each of the two files
+ * compiles to nothing against the other library (OPENSSL_IS_AWSLC decides), so
+ * a build may compile every .c file of csrc/ and gets exactly one backend.
+ *
+ * Every backend function has one behaviour on both libraries: the same inputs
+ * accepted, the same ones refused. None of them is on the per-token path
+ * (pkey.h prepares everything per key). None prints; the caller clears the
+ * error queue.
+ */
+#ifndef TJ_BACKEND_H
+#define TJ_BACKEND_H
+
+/* The library in use and its version, e.g. "OpenSSL 3.0.19 1 Jul 2025" (as the
+ * loaded libcrypto reports it) or "aws-lc 5.12.0" (linked in statically). */
+const char *tj_backend_version(void);
+
+/* 1 when the backend implements Ed448 (OpenSSL), 0 when it does not (aws-lc). */
+int tj_backend_has_ed448(void);
+
+#ifdef TJ_BACKEND_INTERNAL
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openssl/bn.h>
+#include <openssl/evp.h>
+
+/* The private-key DER structures pkey_load.c reads. */
+typedef enum {
+    TJ_DER_ANY_PRIVATE = 0, /* whichever of the three below parses */
+    TJ_DER_PKCS8,           /* unencrypted PKCS#8 PrivateKeyInfo */
+    TJ_DER_RSA_PRIVATE,     /* PKCS#1 RSAPrivateKey */
+    TJ_DER_EC_PRIVATE       /* SEC1 ECPrivateKey, with its curve parameters */
+} tj_der_private;
+
+/*
+ * Parse one unencrypted private key of the given form from *p (len bytes) and
+ * advance *p past the bytes it consumed (the caller refuses trailing bytes).
+ * Never asks for a passphrase: an encrypted key does not parse. NULL on failure.
+ */
+EVP_PKEY *tj_backend_private_from_der(tj_der_private form, const unsigned char **p, size_t len);
+
+/* SHA-256, SHA-384 or SHA-512 (index 0, 1, 2), looked up once per key; NULL on
+ * failure. Release with tj_backend_md_free. */
+const EVP_MD *tj_backend_md(int index);
+void tj_backend_md_free(const EVP_MD *md);
+
+/* Copies of an RSA key's modulus and public exponent (the caller frees both). 1 on success. */
+int tj_backend_rsa_public(const EVP_PKEY *pk, BIGNUM **n, BIGNUM **e);
+
+/* 1 when an RSA or EC key holds its private half (d, or the private scalar). */
+int tj_backend_has_private(const EVP_PKEY *pk, int base_id);
+
+/* The NID of an EC key's named curve; NID_undef for explicit parameters that
+ * name no curve, or for a key that is not EC. */
+int tj_backend_ec_curve_nid(const EVP_PKEY *pk);
+
+/*
+ * An RSA key from bn[0..count): n, e (count 2: public key), d (count 3), and
+ * p, q, dp, dq, qi (count 8). The values are only read; the caller has already
+ * applied the policy of pkey.h and checked the private values for consistency.
+ * NULL when the library refuses the key or on allocation failure.
+ */
+EVP_PKEY *tj_backend_rsa_from_bn(BIGNUM *const *bn, int count);
+
+/*
+ * An EC key on the named curve nid from its uncompressed point (04 || x || y)
+ * and optional private scalar priv. NULL for a point off the curve or on
+ * failure (the caller adds the full key check).
+ */
+EVP_PKEY *tj_backend_ec_from_point(int nid, const uint8_t *point, size_t point_len,
+                                   const BIGNUM *priv);
+#endif
+
+#endif

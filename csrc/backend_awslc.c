@@ -1,0 +1,177 @@
+/*
+ * backend_awslc.c: backend.h for aws-lc (linked statically, its symbols
+ * hidden): keys built from RSA and EC_KEY objects, private keys read with the
+ * CBS parsers, parameters read from the key objects, the static digests.
+ * aws-lc has no Ed448 (tj_backend_has_ed448 says so; the binding routes Ed448
+ * elsewhere). Compiles to nothing against OpenSSL (backend_openssl3.c).
+ */
+#include <openssl/crypto.h>
+
+#ifdef OPENSSL_IS_AWSLC
+
+#define TJ_BACKEND_INTERNAL
+#include "backend.h"
+
+#include <openssl/bytestring.h>
+#include <openssl/ec.h>
+#include <openssl/ec_key.h>
+#include <openssl/rsa.h>
+
+const char *tj_backend_version(void)
+{
+    return "aws-lc " AWSLC_VERSION_NUMBER_STRING; /* static: the headers' version is the code's */
+}
+
+int tj_backend_has_ed448(void) { return 0; }
+
+/* One structure from cbs, as an EVP_PKEY; NULL when it does not parse. */
+static EVP_PKEY *parse_private(tj_der_private form, CBS *cbs)
+{
+    EVP_PKEY *pk;
+    RSA *rsa;
+    EC_KEY *ec;
+    switch (form) {
+    case TJ_DER_PKCS8:
+        return EVP_parse_private_key(cbs); /* plain PrivateKeyInfo: never decrypts */
+    case TJ_DER_RSA_PRIVATE:
+        rsa = RSA_parse_private_key(cbs);
+        if (rsa == NULL)
+            return NULL;
+        pk = EVP_PKEY_new();
+        if (pk == NULL || !EVP_PKEY_assign_RSA(pk, rsa)) {
+            EVP_PKEY_free(pk);
+            RSA_free(rsa);
+            return NULL;
+        }
+        return pk;
+    case TJ_DER_EC_PRIVATE:
+        ec = EC_KEY_parse_private_key(cbs, NULL); /* the curve must be in the structure */
+        if (ec == NULL)
+            return NULL;
+        pk = EVP_PKEY_new();
+        if (pk == NULL || !EVP_PKEY_assign_EC_KEY(pk, ec)) {
+            EVP_PKEY_free(pk);
+            EC_KEY_free(ec);
+            return NULL;
+        }
+        return pk;
+    default:
+        return NULL;
+    }
+}
+
+EVP_PKEY *tj_backend_private_from_der(tj_der_private form, const unsigned char **p, size_t len)
+{
+    tj_der_private f, first = form, last = form;
+    if (form == TJ_DER_ANY_PRIVATE) {
+        first = TJ_DER_PKCS8;
+        last = TJ_DER_EC_PRIVATE;
+    }
+    for (f = first; f <= last; f++) {
+        CBS cbs;
+        EVP_PKEY *pk;
+        CBS_init(&cbs, *p, len);
+        pk = parse_private(f, &cbs);
+        if (pk != NULL) {
+            *p = CBS_data(&cbs); /* the caller refuses what is left over */
+            return pk;
+        }
+    }
+    return NULL;
+}
+
+const EVP_MD *tj_backend_md(int index)
+{
+    return index == 0 ? EVP_sha256() : index == 1 ? EVP_sha384() : EVP_sha512();
+}
+
+void tj_backend_md_free(const EVP_MD *md)
+{
+    (void)md; /* static objects */
+}
+
+int tj_backend_rsa_public(const EVP_PKEY *pk, BIGNUM **n, BIGNUM **e)
+{
+    const RSA *rsa = EVP_PKEY_get0_RSA(pk);
+    *n = *e = NULL;
+    if (rsa == NULL || RSA_get0_n(rsa) == NULL || RSA_get0_e(rsa) == NULL)
+        return 0;
+    *n = BN_dup(RSA_get0_n(rsa));
+    *e = BN_dup(RSA_get0_e(rsa));
+    if (*n != NULL && *e != NULL)
+        return 1;
+    BN_free(*n);
+    BN_free(*e);
+    *n = *e = NULL;
+    return 0;
+}
+
+int tj_backend_has_private(const EVP_PKEY *pk, int base_id)
+{
+    if (base_id == EVP_PKEY_RSA) {
+        const RSA *rsa = EVP_PKEY_get0_RSA(pk);
+        return rsa != NULL && RSA_get0_d(rsa) != NULL;
+    }
+    const EC_KEY *ec = EVP_PKEY_get0_EC_KEY(pk);
+    return ec != NULL && EC_KEY_get0_private_key(ec) != NULL;
+}
+
+int tj_backend_ec_curve_nid(const EVP_PKEY *pk)
+{
+    const EC_KEY *ec = EVP_PKEY_get0_EC_KEY(pk);
+    const EC_GROUP *group = ec != NULL ? EC_KEY_get0_group(ec) : NULL;
+    return group != NULL ? EC_GROUP_get_curve_name(group) : NID_undef;
+}
+
+EVP_PKEY *tj_backend_rsa_from_bn(BIGNUM *const *bn, int count)
+{
+    EVP_PKEY *pk;
+    RSA *rsa;
+    /* why the _large_e constructors: aws-lc by default refuses public exponents
+     * over 33 bits; pkey.h's policy (OpenSSL's limits) already bounds e, and both
+     * builds must accept the same keys. */
+    if (count == 2)
+        rsa = RSA_new_public_key_large_e(bn[0], bn[1]);
+    else if (count == 3)
+        rsa = RSA_new_private_key_no_crt(bn[0], bn[1], bn[2]);
+    else
+        rsa = RSA_new_private_key_large_e(bn[0], bn[1], bn[2], bn[3], bn[4], bn[5], bn[6], bn[7]);
+    if (rsa == NULL)
+        return NULL;
+    pk = EVP_PKEY_new();
+    if (pk == NULL || !EVP_PKEY_assign_RSA(pk, rsa)) {
+        EVP_PKEY_free(pk);
+        RSA_free(rsa);
+        return NULL;
+    }
+    return pk;
+}
+
+EVP_PKEY *tj_backend_ec_from_point(int nid, const uint8_t *point, size_t point_len,
+                                   const BIGNUM *priv)
+{
+    EVP_PKEY *pk = NULL;
+    EC_KEY *ec = EC_KEY_new_by_curve_name(nid);
+    EC_POINT *pub = NULL;
+    if (ec == NULL)
+        return NULL;
+    pub = EC_POINT_new(EC_KEY_get0_group(ec));
+    /* oct2point refuses a point off the curve */
+    if (pub != NULL && EC_POINT_oct2point(EC_KEY_get0_group(ec), pub, point, point_len, NULL)
+        && EC_KEY_set_public_key(ec, pub)
+        && (priv == NULL || EC_KEY_set_private_key(ec, priv))) {
+        pk = EVP_PKEY_new();
+        if (pk != NULL && !EVP_PKEY_assign_EC_KEY(pk, ec)) {
+            EVP_PKEY_free(pk);
+            pk = NULL;
+        }
+    }
+    EC_POINT_free(pub);
+    if (pk == NULL)
+        EC_KEY_free(ec);
+    return pk;
+}
+
+#else
+typedef int tj_backend_awslc_not_built; /* ISO C wants a declaration in every file */
+#endif

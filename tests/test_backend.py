@@ -1,0 +1,110 @@
+"""The crypto backend of the installed build: which one it is, and that it keeps to itself.
+
+tools/test.sh runs the suite once per backend (CI: the default OpenSSL build and
+a TURBOJWT_CRYPTO=aws-lc build in its own virtualenv), so each test here checks
+the build that is installed against what that run asked for.
+
+The aws-lc build links aws-lc statically with its symbols hidden: in one process
+with Python's ssl/hashlib (the system OpenSSL) and the cryptography package
+(its own OpenSSL), each of the three must keep working on its own libcrypto.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+import turbojwt
+from turbojwt import _core
+
+AWSLC_RUN = os.environ.get("TURBOJWT_CRYPTO") == "aws-lc"
+
+
+def test_backend_version_names_the_library_this_run_built():
+    version = turbojwt.backend_version()
+    if AWSLC_RUN:
+        assert re.fullmatch(r"aws-lc \d+\.\d+\.\d+", version), version
+    else:
+        assert re.match(r"OpenSSL 3\.\d+\.\d+", version), version
+    assert "backend_version" in turbojwt.__all__
+
+
+def test_cli_version_shows_the_backend():
+    out = subprocess.run([sys.executable, "-m", "turbojwt", "--version"], capture_output=True, text=True,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == f"turbojwt {turbojwt.__version__} ({turbojwt.backend_version()})"
+
+
+def _elf_tool(name: str) -> str:
+    path = shutil.which(name)
+    assert path is not None, f"{name} (binutils, installed with gcc) is needed to inspect the extension"
+    return path
+
+
+def test_extension_exports_only_its_init_function():
+    """No libcrypto symbol leaks out of the extension (the aws-lc build hides aws-lc's with
+    --exclude-libs; the OpenSSL build has none of its own), so no other library can bind to them."""
+    out = subprocess.run([_elf_tool("nm"), "-D", "--defined-only", _core.__file__], capture_output=True,
+                         text=True, check=True).stdout
+    exported = sorted(line.split()[-1] for line in out.splitlines() if line.split()[1:2] in (["T"], ["D"], ["B"]))
+    assert exported == [f"PyInit_{_core.__name__.rsplit('.', 1)[-1]}"], exported
+
+
+def test_libcrypto_dependency_matches_the_backend():
+    out = subprocess.run([_elf_tool("readelf"), "-d", _core.__file__], capture_output=True, text=True,
+                         check=True).stdout
+    needed = re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", out)
+    has_libcrypto = any(n.startswith("libcrypto") for n in needed)
+    assert has_libcrypto is not AWSLC_RUN, needed
+
+
+SHARED_PROCESS = textwrap.dedent("""
+    import hashlib, json, ssl, sys
+    import turbojwt                              # first: its libcrypto must not capture anyone else's calls
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.backends.openssl import backend as crypto_backend
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    token = turbojwt.encode({"sub": "x"}, key, algorithm="ES256")              # turbojwt signs
+    claims = turbojwt.Verifier(key.public_key(), algorithms=["ES256"]).decode(token)
+    header, payload, sig = token.split(".")
+    raw = turbojwt.utils.base64url_decode(sig)
+    from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+    der = encode_dss_signature(int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big"))
+    key.public_key().verify(der, f"{header}.{payload}".encode(), ec.ECDSA(hashes.SHA256()))  # cryptography verifies
+    ctx = ssl.create_default_context()                                          # the system OpenSSL's ssl
+    print(json.dumps({
+        "claims": claims,
+        "turbojwt": turbojwt.backend_version(),
+        "ssl": ssl.OPENSSL_VERSION,
+        "hashlib": hashlib.sha256(b"abc").hexdigest(),
+        "ssl_ctx": ctx.protocol.name,
+        "cryptography": crypto_backend.openssl_version_text(),
+    }))
+""")
+
+
+def test_shares_a_process_with_ssl_hashlib_and_cryptography():
+    pytest.importorskip("cryptography", reason="the test extra installs cryptography")
+    out = subprocess.run([sys.executable, "-c", SHARED_PROCESS], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    import json
+    import ssl
+
+    got = json.loads(out.stdout)
+    assert got["claims"] == {"sub": "x"}
+    assert got["turbojwt"] == turbojwt.backend_version()
+    # ssl and hashlib still report and use the system OpenSSL, whatever turbojwt carries
+    assert got["ssl"] == ssl.OPENSSL_VERSION and got["ssl"].startswith("OpenSSL")
+    assert got["hashlib"] == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    assert got["cryptography"].startswith("OpenSSL")
+    if AWSLC_RUN:
+        assert "aws-lc" not in got["ssl"].lower() and "aws-lc" not in got["cryptography"].lower()
