@@ -119,6 +119,30 @@ tj_status tj_pkey_from_ec_point(int curve, const uint8_t *x, size_t x_len,
 tj_status tj_pkey_from_okp(int ed448, const uint8_t *pub, size_t pub_len,
                            const uint8_t *priv, size_t priv_len, tj_pkey **out);
 
+/*
+ * A key whose signatures another library computes: Ed448 where the backend has
+ * none (tj_backend_has_ed448() == 0, aws-lc; the binding delegates to the
+ * cryptography package). The core keeps its own checks (the signature length,
+ * the key's family and curve) and calls ops for the arithmetic only; ops must
+ * be callable from any thread, and ctx lives until release(ctx) is called from
+ * tj_pkey_free.
+ */
+typedef struct {
+    /* 1: sig is a valid signature of msg; 0: it is not; -1: the call failed. */
+    int (*verify)(void *ctx, const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len);
+    /* Write the signature of msg (tj_pkey_sig_max bytes) to sig: 1 on success, 0 on failure. */
+    int (*sign)(void *ctx, const uint8_t *msg, size_t msg_len, uint8_t *sig);
+    void (*release)(void *ctx);
+} tj_pkey_delegate;
+
+/*
+ * A delegated Ed448 key (curve must be TJ_CURVE_ED448; is_private: ops can
+ * sign). On TJ_OK *out owns ctx; on failure release(ctx) has been called.
+ * Returns TJ_OK, TJ_ERR_KEY_UNUSABLE (another curve) or TJ_ERR_NOMEM.
+ */
+tj_status tj_pkey_from_delegate(tj_curve curve, int is_private, const tj_pkey_delegate *ops, void *ctx,
+                                tj_pkey **out);
+
 /* Free a key (NULL is allowed). The caller guarantees no thread still uses it. */
 void tj_pkey_free(tj_pkey *k);
 
@@ -185,7 +209,9 @@ tj_status tj_raw_verify_loop(const tj_pkey *k, tj_alg alg, const uint8_t *msg, s
 enum { TJ_MD_SHA256 = 0, TJ_MD_SHA384, TJ_MD_SHA512, TJ_MD_COUNT };
 
 struct tj_pkey {
-    EVP_PKEY *pkey;
+    EVP_PKEY *pkey;          /* NULL for a delegated key */
+    const tj_pkey_delegate *delegate; /* tj_pkey_from_delegate, else NULL */
+    void *delegate_ctx;
     tj_family family;
     tj_curve curve;
     int bits;                /* see tj_pkey_bits */

@@ -98,7 +98,34 @@ void tj_pkey_free(tj_pkey *k)
     for (i = 0; i < TJ_MD_COUNT; i++)
         tj_backend_md_free(k->md[i]);
     EVP_PKEY_free(k->pkey);
+    if (k->delegate != NULL)
+        k->delegate->release(k->delegate_ctx);
     free(k);
+}
+
+tj_status tj_pkey_from_delegate(tj_curve curve, int is_private, const tj_pkey_delegate *ops, void *ctx,
+                                tj_pkey **out)
+{
+    tj_pkey *k;
+    *out = NULL;
+    if (curve != TJ_CURVE_ED448) {
+        ops->release(ctx);
+        return TJ_ERR_KEY_UNUSABLE;
+    }
+    k = calloc(1, sizeof *k);
+    if (k == NULL) {
+        ops->release(ctx);
+        return TJ_ERR_NOMEM;
+    }
+    k->delegate = ops;
+    k->delegate_ctx = ctx;
+    k->family = TJ_FAMILY_OKP;
+    k->curve = TJ_CURVE_ED448;
+    k->bits = 456;
+    k->sig_len = 114;
+    k->is_private = is_private != 0;
+    *out = k;
+    return TJ_OK;
 }
 
 tj_family tj_pkey_family(const tj_pkey *k) { return k->family; }

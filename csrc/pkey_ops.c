@@ -136,6 +136,10 @@ static tj_status verify_eddsa(const tj_pkey *k, const uint8_t *msg, size_t msg_l
     /* why: RFC 8032 5.1.7 / 5.2.7: exactly 64 (Ed25519) or 114 (Ed448) bytes. */
     if (sig_len != k->sig_len)
         return TJ_ERR_SIGNATURE;
+    if (k->delegate != NULL) {
+        r = k->delegate->verify(k->delegate_ctx, msg, msg_len, sig, sig_len);
+        return r == 1 ? TJ_OK : r == 0 ? TJ_ERR_SIGNATURE : TJ_ERR_INTERNAL;
+    }
     mctx = EVP_MD_CTX_new();
     if (mctx == NULL)
         return TJ_ERR_NOMEM;
@@ -249,8 +253,15 @@ static tj_status sign_ec(const tj_pkey *k, tj_alg alg, const uint8_t *msg, size_
 static tj_status sign_eddsa(const tj_pkey *k, const uint8_t *msg, size_t msg_len, uint8_t *sig,
                             size_t *sig_len)
 {
-    EVP_MD_CTX *mctx = EVP_MD_CTX_new();
+    EVP_MD_CTX *mctx;
     int r;
+    if (k->delegate != NULL) {
+        if (k->delegate->sign(k->delegate_ctx, msg, msg_len, sig) != 1)
+            return TJ_ERR_INTERNAL;
+        *sig_len = k->sig_len;
+        return TJ_OK;
+    }
+    mctx = EVP_MD_CTX_new();
     if (mctx == NULL)
         return TJ_ERR_NOMEM;
     r = EVP_DigestSignInit(mctx, NULL, NULL, NULL, k->pkey) == 1

@@ -108,3 +108,85 @@ def test_shares_a_process_with_ssl_hashlib_and_cryptography():
     assert got["cryptography"].startswith("OpenSSL")
     if AWSLC_RUN:
         assert "aws-lc" not in got["ssl"].lower() and "aws-lc" not in got["cryptography"].lower()
+
+
+# --------------------------------------------------------------------------
+# Ed448: the core's own in an OpenSSL build, delegated to cryptography in an
+# aws-lc build (aws-lc has no Ed448; src/turbojwt/_ed448.py). Same behaviour.
+
+def _ed448_pair():
+    ed448 = pytest.importorskip("cryptography.hazmat.primitives.asymmetric.ed448",
+                                reason="the test extra installs cryptography")
+    return ed448.Ed448PrivateKey.generate()
+
+
+@pytest.mark.parametrize("threads", [1, 4])
+def test_ed448_signs_verifies_and_refuses_in_every_build(threads):
+    from cryptography.hazmat.primitives import serialization as ser
+
+    key = _ed448_pair()
+    pem_private = key.private_bytes(ser.Encoding.PEM, ser.PrivateFormat.PKCS8, ser.NoEncryption())
+    pem_public = key.public_key().public_bytes(ser.Encoding.PEM, ser.PublicFormat.SubjectPublicKeyInfo)
+    token = turbojwt.encode({"sub": "ed448"}, pem_private, algorithm="EdDSA")
+    verifier = turbojwt.Verifier(pem_public, algorithms=["EdDSA"])
+    assert verifier.decode(token) == {"sub": "ed448"}
+    # the batch path runs the verification on worker threads (the delegate takes the GIL there)
+    assert verifier.decode_many([token] * 8, threads=threads) == [{"sub": "ed448"}] * 8
+    # cryptography's own verify accepts turbojwt's signature
+    head, body, sig = token.split(".")
+    key.public_key().verify(turbojwt.utils.base64url_decode(sig), f"{head}.{body}".encode())
+    tampered = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    with pytest.raises(turbojwt.InvalidSignatureError):
+        verifier.decode(tampered)
+    with pytest.raises(turbojwt.InvalidSignatureError):  # 113 bytes: the core's length check
+        verifier.decode(f"{head}.{body}.{turbojwt.utils.base64url_encode(b'x' * 113).decode()}")
+    other = _ed448_pair().public_key()
+    with pytest.raises(turbojwt.InvalidSignatureError):
+        turbojwt.decode(token, other, algorithms=["EdDSA"])
+    with pytest.raises(turbojwt.InvalidAlgorithmError):  # an Ed448 key serves EdDSA only
+        turbojwt.decode(token, pem_public, algorithms=["ES512"])
+
+
+def test_ed448_jwk_in_every_build():
+    from cryptography.hazmat.primitives import serialization as ser
+
+    key = _ed448_pair()
+    raw = lambda b: turbojwt.utils.base64url_encode(b).decode()  # noqa: E731
+    x = key.public_key().public_bytes(ser.Encoding.Raw, ser.PublicFormat.Raw)
+    d = key.private_bytes(ser.Encoding.Raw, ser.PrivateFormat.Raw, ser.NoEncryption())
+    private_jwk = turbojwt.PyJWK({"kty": "OKP", "crv": "Ed448", "x": raw(x), "d": raw(d)})
+    public_jwk = turbojwt.PyJWK({"kty": "OKP", "crv": "Ed448", "x": raw(x)})
+    token = turbojwt.encode({"n": 1}, private_jwk, algorithm="EdDSA")
+    assert turbojwt.decode(token, public_jwk, algorithms=["EdDSA"]) == {"n": 1}
+    other_x = _ed448_pair().public_key().public_bytes(ser.Encoding.Raw, ser.PublicFormat.Raw)
+    with pytest.raises(turbojwt.InvalidKeyError):  # x is not the public key of d (both builds)
+        turbojwt.PyJWK({"kty": "OKP", "crv": "Ed448", "x": raw(other_x), "d": raw(d)})
+
+
+ED448_PEM = ("-----BEGIN PUBLIC KEY-----\n"
+             "MEMwBQYDK2VxAzoAX9dEm1m0Yf0s54fsYWrUah2hNCSFpw4fig6nXYDpZ3jt8SR2\n"
+             "m0bHBhvWeD3x5Q9s0foavq/oJWGA\n"
+             "-----END PUBLIC KEY-----\n")
+
+WITHOUT_CRYPTOGRAPHY = textwrap.dedent("""
+    import sys
+    sys.modules["cryptography"] = None          # as if it were not installed
+    import turbojwt
+    try:
+        turbojwt.Verifier(sys.argv[1], algorithms=["EdDSA"]).decode("eyJhbGciOiJFZERTQSJ9.e30." + "A" * 152)
+    except turbojwt.InvalidKeyError as exc:
+        print("InvalidKeyError:", exc)
+    except turbojwt.InvalidSignatureError:
+        print("InvalidSignatureError")
+""")
+
+
+def test_ed448_without_cryptography_says_what_to_install():
+    out = subprocess.run([sys.executable, "-c", WITHOUT_CRYPTOGRAPHY, ED448_PEM], capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    if AWSLC_RUN:
+        assert out.stdout.startswith("InvalidKeyError: Ed448 keys need the 'cryptography' package"), out.stdout
+        assert "pip install cryptography" in out.stdout
+    else:  # OpenSSL has Ed448: the key loads without cryptography, the forged signature fails
+        assert out.stdout.strip() == "InvalidSignatureError", out.stdout

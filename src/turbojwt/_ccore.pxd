@@ -299,3 +299,12 @@ cdef extern from "batch.h" nogil:
 cdef extern from "backend.h" nogil:
     const char *tj_backend_version()
     int tj_backend_has_ed448()
+
+
+cdef extern from "pkey.h" nogil:
+    ctypedef struct tj_pkey_delegate:
+        int (*verify)(void *ctx, const uint8_t *msg, size_t msg_len, const uint8_t *sig, size_t sig_len) noexcept
+        int (*sign)(void *ctx, const uint8_t *msg, size_t msg_len, uint8_t *sig) noexcept
+        void (*release)(void *ctx) noexcept
+    tj_status tj_pkey_from_delegate(tj_curve curve, int is_private, const tj_pkey_delegate *ops, void *ctx,
+                                    tj_pkey **out)

@@ -159,6 +159,7 @@ cdef object _exception_for(Verifier v, tj_decoded *res, const tj_json_entry *tap
 
 
 include "_keys.pxi"
+include "_ed448.pxi"  # Ed448 without backend support
 include "_jsonwrite.pxi"
 include "_sign.pxi"
 

@@ -118,6 +118,8 @@ def prepare_public_key(key):
         st = tj_key_new_der(<const uint8_t *>PyBytes_AS_STRING(material), <size_t>PyBytes_GET_SIZE(material), &pk.key)
     if st == TJ_ERR_NOMEM:
         raise MemoryError()
+    if st != TJ_OK and (delegated := _ed448_fallback(material, is_pem)) is not None:
+        return delegated  # Ed448 where the backend has none (_ed448.pxi)
     if st != TJ_OK:
         raise InvalidKeyError("Could not parse the key: not a supported RSA, EC (P-256, P-384, P-521, secp256k1) or Ed25519/Ed448 key in PEM or DER form")
     pk.family = _FAMILY_NAMES.get(tj_key_family(pk.key), "?")
@@ -252,6 +254,8 @@ def prepare_key_material(material):
         st = tj_pkey_from_ec_point(_CURVES[material.curve], _ptr(material.x), _len(material.x),
                                    _ptr(material.y), _len(material.y),
                                    _ptr(material.d), _len(material.d), &raw)
+    elif kind == "OKP" and material.curve == "Ed448" and not tj_backend_has_ed448():
+        return _ed448_from_raw(material.x, material.d)  # _ed448.pxi
     elif kind == "OKP":
         st = tj_pkey_from_okp(material.curve == "Ed448", _ptr(material.x), _len(material.x),
                               _ptr(material.d), _len(material.d), &raw)
