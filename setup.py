@@ -149,10 +149,15 @@ def cythonized() -> list[Extension]:
     )
 
 
-# A sanitizer build gets a build directory of its own, so that its objects and
-# extension never end up in a regular wheel built from the same tree (or the
-# other way round).
-SANITIZE_OPTIONS = {"build": {"build_base": os.path.join("build", "sanitize")}}
+# A sanitizer build, and a build against aws-lc, get a build directory of their
+# own, so that their objects and extension never end up in a regular wheel built
+# from the same tree (or the other way round): setuptools skips an extension
+# that is newer than its sources, whatever it was linked against.
+def build_base() -> str | None:
+    parts = [part for part, on in (("aws-lc", os.environ.get("TURBOJWT_CRYPTO") == "aws-lc"),
+                                   ("sanitize", os.environ.get("TURBOJWT_SANITIZE") == "1")) if on]
+    return os.path.join("build", "-".join(parts)) if parts else None
+
 
 setup(ext_modules=cythonized(),
-      options=SANITIZE_OPTIONS if os.environ.get("TURBOJWT_SANITIZE") == "1" else {})
+      options={"build": {"build_base": build_base()}} if build_base() else {})

@@ -49,6 +49,14 @@ def linked_libcrypto(extension_file: str) -> str:
     return "unknown"
 
 
+def backend_libcrypto(core: ModuleType) -> str:
+    """turbojwt's crypto library: "aws-lc 5.12.0 (linked in statically)" or the OpenSSL it loads."""
+    backend = core.backend_version() if hasattr(core, "backend_version") else ""
+    if backend.startswith("aws-lc"):
+        return f"{backend} (linked in statically)"
+    return linked_libcrypto(core.__file__)
+
+
 def version_of(dist: str) -> str:
     try:
         return importlib.metadata.version(dist)
@@ -101,7 +109,10 @@ def machine_info(turbojwt: ModuleType, root: Path) -> dict:
         "platform": platform.platform(),
         "python": f"{platform.python_version()} ({platform.python_implementation()})",
         "python_ssl": ssl.OPENSSL_VERSION,
-        "turbojwt_libcrypto": linked_libcrypto(_core.__file__),
+        # the backend the core was built against (turbojwt.backend_version()): a static
+        # aws-lc shows in no ldd output; the OpenSSL build's names its shared library too
+        "turbojwt_backend": _core.backend_version() if hasattr(_core, "backend_version") else "OpenSSL",
+        "turbojwt_libcrypto": backend_libcrypto(_core),
         "turbojwt": f"{turbojwt.__version__} ({Path(turbojwt.__file__).parent})",
         "turbojwt_source": turbojwt_source(turbojwt, root),
         "checkout": checkout_commit(root),

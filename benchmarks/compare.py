@@ -552,7 +552,8 @@ def print_header(info: dict, overhead_us: float, mode: str) -> None:
     print(f"- {info['date']}, mode: {mode}")
     print(f"- CPU: {info['cpu']}, {info['cores']} logical cores ({info['usable_cores']} usable)")
     print(f"- Python {info['python']} on {info['platform']}")
-    print(f"- OpenSSL: turbojwt links {info['turbojwt_libcrypto']}; Python's ssl: {info['python_ssl']}")
+    print(f"- turbojwt's crypto backend: {info['turbojwt_libcrypto']} (the limit column is its raw verify/sign); "
+          f"Python's ssl: {info['python_ssl']}")
     for line in version_lines(info):
         print(line)
     print("- Method: interleaved rounds; one sample per contender per round = a batch of calls lasting a set "

@@ -172,9 +172,9 @@ def case_table(result: dict) -> list[str]:
 
 
 def short_openssl(text: str) -> str:
-    """'OpenSSL 3.0.19 27 Jan 2026 (/lib/...)' -> 'OpenSSL 3.0.19'; cryptography's '50.0.2 (OpenSSL 4.0.3 ...)'
-    -> 'cryptography 50.0.2 (OpenSSL 4.0.3)'."""
-    if text.startswith("OpenSSL"):
+    """'OpenSSL 3.0.19 27 Jan 2026 (/lib/...)' -> 'OpenSSL 3.0.19', 'aws-lc 5.12.0 (...)' -> 'aws-lc 5.12.0';
+    cryptography's '50.0.2 (OpenSSL 4.0.3 ...)' -> 'cryptography 50.0.2 (OpenSSL 4.0.3)'."""
+    if text.startswith(("OpenSSL", "aws-lc")):
         return " ".join(text.split()[:2])
     if "(OpenSSL" in text:
         version, _, rest = text.partition(" (")
@@ -362,9 +362,54 @@ def logs_section(logs: dict, logs_path: Path, out_dir: Path) -> list[str]:
     return lines
 
 
+def backend_of(data: dict) -> str:
+    """The crypto backend a compare.py run measured turbojwt on ("OpenSSL 3.0.19", "aws-lc 5.12.0")."""
+    return short_openssl(data["machine"]["turbojwt_libcrypto"])
+
+
+def backends_section(paths: list[Path], out_dir: Path) -> list[str]:
+    """Both builds of turbojwt side by side: one compare.py run per crypto backend, back to back on the
+    same machine (so under the same conditions, whatever this page's main run was)."""
+    loaded = [(json.loads(p.read_text()), p) for p in paths]
+    loaded.sort(key=lambda dp: not backend_of(dp[0]).startswith("aws-lc"))  # aws-lc first
+    runs = [d for d, _ in loaded]
+    names = [backend_of(d) for d in runs]
+    by_case = [{r["name"]: r for r in timed_results(d)} for d in runs]
+    links = " and ".join(f"[{p.name}]({rel(p, out_dir)})" for _, p in loaded)
+    when = ", ".join(f"{n} at {d['machine'].get('date', '?')}, CPU share {d['settings'].get('cpu_share', '?')}"
+                     for n, d in zip(names, runs))
+    lines = ["## Both crypto backends side by side", "",
+             f"Wheels carry aws-lc; a source build uses the system OpenSSL unless `TURBOJWT_CRYPTO=aws-lc` "
+             f"(README, Crypto backends). One compare.py run per build, back to back on this machine ({when}: "
+             f"the share of a core the run's process had, 1.0 on an idle machine; "
+             f"data: {links}). Each run times its build of turbojwt, its *limit* (that build's raw verify in a "
+             f"C loop, or raw sign) and the peers side by side in one process: compare within one run's four "
+             f"columns. Across the two runs, and against the run above, the machine's load differed, so "
+             f"absolute figures are not comparable.", "",
+             f"| µs per token (median) | turbojwt, {names[0]} | limit, {names[0]} | ryjwt | PyJWT "
+             f"| turbojwt, {names[1]} | limit, {names[1]} | ryjwt | PyJWT |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for name, r in by_case[0].items():
+        if name not in by_case[1]:
+            continue
+        ours = [c[name]["rows"] for c in by_case]
+        best = ["verifier" if "verifier" in rows else "encode" for rows in ours]
+        if any(b not in rows for b, rows in zip(best, ours)):
+            continue
+        med = [rows[b]["median_us"] for b, rows in zip(best, ours)]
+        lim = [rows["raw"]["median_us"] if "raw" in rows else None for rows in ours]
+        def peer(rows: dict, key: str) -> str:
+            return fmt_us(rows[key]["median_us"]) if key in rows and rows[key].get("status") == "ok" else "-"
+        cells = [f"**{fmt_us(m)}** | {fmt_us(lim) if lim else '-'} | {peer(rows, 'ryjwt')} | {peer(rows, 'pyjwt')}"
+                 for m, lim, rows in zip(med, lim, ours)]
+        lines.append(f"| {r['title']} | {cells[0]} | {cells[1]} |")
+    return lines + [""]
+
+
 def render_markdown(data: dict, json_path: Path, out_dir: Path, chart: str | None,
                     sweep: dict | None, sweep_path: Path | None, sweep_chart: str | None,
-                    logs: dict | None = None, logs_path: Path | None = None) -> str:
+                    logs: dict | None = None, logs_path: Path | None = None,
+                    backends: list[Path] | None = None) -> str:
     settings = data["settings"]
     command = settings.get("command", "python benchmarks/compare.py")
     lines = [
@@ -381,7 +426,9 @@ def render_markdown(data: dict, json_path: Path, out_dir: Path, chart: str | Non
         *([f"python benchmarks/sweep.py --json {rel(sweep_path, ROOT)}"] if sweep_path else []),
         f"python benchmarks/render.py {rel(json_path, ROOT)}"
         + (f" --sweep {rel(sweep_path, ROOT)}" if sweep_path else "")
-        + (f" --logs {rel(logs_path, ROOT)}" if logs_path else "") + f" --out-dir {rel(out_dir, ROOT)}",
+        + (f" --logs {rel(logs_path, ROOT)}" if logs_path else "")
+        + (f" --backends {' '.join(rel(p, ROOT) for p in backends)}" if backends else "")
+        + f" --out-dir {rel(out_dir, ROOT)}",
         "```", "",
         f"(`python` is `{settings.get('python_executable', 'python')}`.) Data: "
         f"[{json_path.name}]({rel(json_path, out_dir)})"
@@ -396,6 +443,8 @@ def render_markdown(data: dict, json_path: Path, out_dir: Path, chart: str | Non
     else:
         lines += ["(Chart not drawn: matplotlib is not installed; `pip install matplotlib`, or the `bench` "
                   "extra, and render again.)", ""]
+    if backends:
+        lines += backends_section(backends, out_dir)
     lines += ["## Where turbojwt is not ahead, and why", "", *not_ahead(data), *summary_of_reasons(data),
               "## Tables per algorithm", ""]
     for r in data["results"]:
@@ -528,6 +577,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="write the Markdown only (charts already drawn in the output directory stay referred to)")
     p.add_argument("--logs", type=Path, help="JSON written by arrow_logs.py --json (logged tokens at scale)")
     p.add_argument("--gateway", type=Path, help="JSON written by benchmarks/gateway/run.py --json")
+    p.add_argument("--backends", type=Path, nargs=2, metavar="JSON",
+                   help="two compare.py --json runs, one per crypto backend (OpenSSL, aws-lc): a side-by-side table")
     return p.parse_args(argv)
 
 
@@ -551,7 +602,8 @@ def main(argv: list[str] | None = None) -> int:
             draw_sweep_chart(sweep, args.out_dir / "benchmarks-sweep.png")
             sweep_chart = "benchmarks-sweep.png"
     logs = json.loads(args.logs.read_text()) if args.logs else None
-    md = render_markdown(data, args.results, args.out_dir, chart, sweep, args.sweep, sweep_chart, logs, args.logs)
+    md = render_markdown(data, args.results, args.out_dir, chart, sweep, args.sweep, sweep_chart, logs, args.logs,
+                         args.backends)
     if args.gateway:  # the gateway benchmark's section (benchmarks/gateway/report.py)
         sys.path.insert(0, str(ROOT / "benchmarks" / "gateway"))
         import report as gateway_report

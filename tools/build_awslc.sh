@@ -29,7 +29,6 @@ CACHE=${TURBOJWT_AWSLC_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/turbojwt}
 log() { echo "build_awslc: $*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-command -v cmake >/dev/null || die "cmake is not installed (apt-get install cmake, or pip install cmake)"
 mkdir -p "$CACHE"
 work=$(mktemp -d "$CACHE/.work.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -95,6 +94,7 @@ if [ -f "$prefix/.complete" ]; then
     exit 0
 fi
 
+command -v cmake >/dev/null || die "cmake is not installed (apt-get install cmake, or pip install cmake)"
 tree=$(unpack)
 log "building aws-lc $version from $src with -j$JOBS (a few minutes)"
 start=$SECONDS
