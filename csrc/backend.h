@@ -32,6 +32,25 @@ int tj_backend_has_ed448(void);
 #include <openssl/bn.h>
 #include <openssl/evp.h>
 
+#include <openssl/x509.h>
+
+/* The public-key DER structures pkey_load.c reads. */
+typedef enum {
+    TJ_DER_SPKI = 0,   /* SubjectPublicKeyInfo */
+    TJ_DER_RSA_PUBLIC  /* PKCS#1 RSAPublicKey */
+} tj_der_public;
+
+/*
+ * Parse one public key of the given form from *p (len bytes) and advance *p
+ * past the bytes it consumed. An RSA key is accepted whatever the size of its
+ * public exponent (e < n): pkey.h's policy bounds it, identically for both
+ * libraries (aws-lc alone would refuse e over 33 bits). NULL on failure.
+ */
+EVP_PKEY *tj_backend_public_from_der(tj_der_public form, const unsigned char **p, size_t len);
+
+/* The subject public key of a certificate (its validity is not checked); NULL on failure. */
+EVP_PKEY *tj_backend_cert_public_key(X509 *cert);
+
 /* The private-key DER structures pkey_load.c reads. */
 typedef enum {
     TJ_DER_ANY_PRIVATE = 0, /* whichever of the three below parses */

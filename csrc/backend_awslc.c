@@ -24,26 +24,103 @@ const char *tj_backend_version(void)
 
 int tj_backend_has_ed448(void) { return 0; }
 
+/* An EVP_PKEY that owns rsa (freed on failure); NULL when rsa is NULL. */
+static EVP_PKEY *wrap_rsa(RSA *rsa)
+{
+    EVP_PKEY *pk;
+    if (rsa == NULL)
+        return NULL;
+    pk = EVP_PKEY_new();
+    if (pk == NULL || !EVP_PKEY_assign_RSA(pk, rsa)) {
+        EVP_PKEY_free(pk);
+        RSA_free(rsa);
+        return NULL;
+    }
+    return pk;
+}
+
+/* PKCS#1 RSAPublicKey from cbs, any public exponent below n (RSA_parse_public_key
+ * would refuse exponents over 33 bits; see backend.h). */
+static EVP_PKEY *parse_rsa_public(CBS *cbs)
+{
+    CBS seq;
+    RSA *rsa = NULL;
+    BIGNUM *n = BN_new(), *e = BN_new();
+    if (n != NULL && e != NULL && CBS_get_asn1(cbs, &seq, CBS_ASN1_SEQUENCE)
+        && BN_parse_asn1_unsigned(&seq, n) && BN_parse_asn1_unsigned(&seq, e) && CBS_len(&seq) == 0)
+        rsa = RSA_new_public_key_large_e(n, e);
+    BN_free(n);
+    BN_free(e);
+    return wrap_rsa(rsa);
+}
+
+/* SubjectPublicKeyInfo from cbs: rsaEncryption keys here (parse_rsa_public), the others by aws-lc. */
+static EVP_PKEY *parse_spki(CBS *cbs)
+{
+    static const uint8_t RSA_ENCRYPTION[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01};
+    CBS copy = *cbs, spki, alg, oid, params, key;
+    uint8_t unused_bits;
+    EVP_PKEY *pk;
+    if (!CBS_get_asn1(&copy, &spki, CBS_ASN1_SEQUENCE) || !CBS_get_asn1(&spki, &alg, CBS_ASN1_SEQUENCE)
+        || !CBS_get_asn1(&alg, &oid, CBS_ASN1_OBJECT)
+        || !CBS_mem_equal(&oid, RSA_ENCRYPTION, sizeof RSA_ENCRYPTION))
+        return EVP_parse_public_key(cbs);
+    /* RFC 3279 2.3.1: the parameters are NULL (absent is tolerated, as OpenSSL does) */
+    if (CBS_len(&alg) != 0
+        && (!CBS_get_asn1(&alg, &params, CBS_ASN1_NULL) || CBS_len(&params) != 0 || CBS_len(&alg) != 0))
+        return NULL;
+    if (!CBS_get_asn1(&spki, &key, CBS_ASN1_BITSTRING) || CBS_len(&spki) != 0
+        || !CBS_get_u8(&key, &unused_bits) || unused_bits != 0)
+        return NULL;
+    pk = parse_rsa_public(&key);
+    if (pk != NULL && CBS_len(&key) != 0) { /* bytes after the key inside the BIT STRING */
+        EVP_PKEY_free(pk);
+        return NULL;
+    }
+    if (pk != NULL)
+        *cbs = copy;
+    return pk;
+}
+
+EVP_PKEY *tj_backend_public_from_der(tj_der_public form, const unsigned char **p, size_t len)
+{
+    CBS cbs;
+    EVP_PKEY *pk;
+    CBS_init(&cbs, *p, len);
+    pk = form == TJ_DER_SPKI ? parse_spki(&cbs) : parse_rsa_public(&cbs);
+    if (pk != NULL)
+        *p = CBS_data(&cbs);
+    return pk;
+}
+
+EVP_PKEY *tj_backend_cert_public_key(X509 *cert)
+{
+    uint8_t *der = NULL;
+    const unsigned char *p;
+    EVP_PKEY *pk = NULL;
+    int len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert), &der);
+    if (len > 0) {
+        p = der;
+        pk = tj_backend_public_from_der(TJ_DER_SPKI, &p, (size_t)len);
+        if (pk != NULL && p != der + len) {
+            EVP_PKEY_free(pk);
+            pk = NULL;
+        }
+    }
+    OPENSSL_free(der);
+    return pk;
+}
+
 /* One structure from cbs, as an EVP_PKEY; NULL when it does not parse. */
 static EVP_PKEY *parse_private(tj_der_private form, CBS *cbs)
 {
     EVP_PKEY *pk;
-    RSA *rsa;
     EC_KEY *ec;
     switch (form) {
     case TJ_DER_PKCS8:
         return EVP_parse_private_key(cbs); /* plain PrivateKeyInfo: never decrypts */
     case TJ_DER_RSA_PRIVATE:
-        rsa = RSA_parse_private_key(cbs);
-        if (rsa == NULL)
-            return NULL;
-        pk = EVP_PKEY_new();
-        if (pk == NULL || !EVP_PKEY_assign_RSA(pk, rsa)) {
-            EVP_PKEY_free(pk);
-            RSA_free(rsa);
-            return NULL;
-        }
-        return pk;
+        return wrap_rsa(RSA_parse_private_key(cbs));
     case TJ_DER_EC_PRIVATE:
         ec = EC_KEY_parse_private_key(cbs, NULL); /* the curve must be in the structure */
         if (ec == NULL)
@@ -125,7 +202,6 @@ int tj_backend_ec_curve_nid(const EVP_PKEY *pk)
 
 EVP_PKEY *tj_backend_rsa_from_bn(BIGNUM *const *bn, int count)
 {
-    EVP_PKEY *pk;
     RSA *rsa;
     /* why the _large_e constructors: aws-lc by default refuses public exponents
      * over 33 bits; pkey.h's policy (OpenSSL's limits) already bounds e, and both
@@ -136,15 +212,7 @@ EVP_PKEY *tj_backend_rsa_from_bn(BIGNUM *const *bn, int count)
         rsa = RSA_new_private_key_no_crt(bn[0], bn[1], bn[2]);
     else
         rsa = RSA_new_private_key_large_e(bn[0], bn[1], bn[2], bn[3], bn[4], bn[5], bn[6], bn[7]);
-    if (rsa == NULL)
-        return NULL;
-    pk = EVP_PKEY_new();
-    if (pk == NULL || !EVP_PKEY_assign_RSA(pk, rsa)) {
-        EVP_PKEY_free(pk);
-        RSA_free(rsa);
-        return NULL;
-    }
-    return pk;
+    return wrap_rsa(rsa);
 }
 
 EVP_PKEY *tj_backend_ec_from_point(int nid, const uint8_t *point, size_t point_len,

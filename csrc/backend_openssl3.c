@@ -31,6 +31,17 @@ const char *tj_backend_version(void)
 
 int tj_backend_has_ed448(void) { return 1; }
 
+EVP_PKEY *tj_backend_public_from_der(tj_der_public form, const unsigned char **p, size_t len)
+{
+    return form == TJ_DER_SPKI ? d2i_PUBKEY(NULL, p, (long)len)
+                               : d2i_PublicKey(EVP_PKEY_RSA, NULL, p, (long)len);
+}
+
+EVP_PKEY *tj_backend_cert_public_key(X509 *cert)
+{
+    return X509_get_pubkey(cert);
+}
+
 /* why: a server has no terminal and no business decrypting keys: every
  * passphrase request fails, so an encrypted key is simply unusable. */
 static int no_passphrase(char *pass, size_t pass_size, size_t *pass_len,

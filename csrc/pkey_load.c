@@ -366,17 +366,17 @@ static tj_status decode_der(der_kind kind, const uint8_t *der, size_t len, tj_de
 
     switch (kind) {
     case DER_SPKI:
-        pk = d2i_PUBKEY(NULL, &p, (long)len);
+        pk = tj_backend_public_from_der(TJ_DER_SPKI, &p, len);
         break;
     case DER_CERT:
         cert = d2i_X509(NULL, &p, (long)len);
         if (cert != NULL) {
-            pk = X509_get_pubkey(cert);
+            pk = tj_backend_cert_public_key(cert);
             X509_free(cert);
         }
         break;
     case DER_RSA_PUBLIC:
-        pk = d2i_PublicKey(EVP_PKEY_RSA, NULL, &p, (long)len);
+        pk = tj_backend_public_from_der(TJ_DER_RSA_PUBLIC, &p, len);
         break;
     case DER_PRIVATE:
         pk = tj_backend_private_from_der(form, &p, len);

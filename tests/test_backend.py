@@ -190,3 +190,59 @@ def test_ed448_without_cryptography_says_what_to_install():
         assert "pip install cryptography" in out.stdout
     else:  # OpenSSL has Ed448: the key loads without cryptography, the forged signature fails
         assert out.stdout.strip() == "InvalidSignatureError", out.stdout
+
+
+# --------------------------------------------------------------------------
+# RSA public exponents above 33 bits: aws-lc refuses them by default, OpenSSL
+# accepts them (up to 64 bits above 3072-bit moduli). The backends agree on
+# OpenSSL's limits (csrc/backend.h), for every public form.
+
+def _large_exponent_key():
+    rsa = pytest.importorskip("cryptography.hazmat.primitives.asymmetric.rsa")
+    import math
+
+    base = rsa.generate_private_key(65537, 2048).private_numbers()
+    p, q = base.p, base.q
+    phi = (p - 1) * (q - 1)
+    e = (1 << 40) + 15
+    while math.gcd(e, phi) != 1:
+        e += 2
+    d = pow(e, -1, phi)
+    return rsa.RSAPrivateNumbers(p, q, d, d % (p - 1), d % (q - 1), pow(q, -1, p),
+                                 rsa.RSAPublicNumbers(e, p * q)).private_key()
+
+
+def _self_signed_pem(key) -> bytes:
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.x509.oid import NameOID
+
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "large-e")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(1).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
+            .sign(key, hashes.SHA256()))
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
+def test_rsa_public_exponent_over_33_bits_is_accepted_by_both_backends():
+    import jwt as pyjwt
+    from cryptography.hazmat.primitives import serialization as ser
+
+    key = _large_exponent_key()
+    public = key.public_key()
+    assert public.public_numbers().e.bit_length() == 41
+    token = pyjwt.encode({"sub": "e41"}, key, algorithm="RS256")
+    forms = {
+        "SPKI PEM": public.public_bytes(ser.Encoding.PEM, ser.PublicFormat.SubjectPublicKeyInfo),
+        "SPKI DER": public.public_bytes(ser.Encoding.DER, ser.PublicFormat.SubjectPublicKeyInfo),
+        "PKCS#1 PEM": public.public_bytes(ser.Encoding.PEM, ser.PublicFormat.PKCS1),
+        "certificate": _self_signed_pem(key),
+        "JWK": turbojwt.PyJWK.from_json(pyjwt.algorithms.RSAAlgorithm.to_jwk(public), algorithm="RS256"),
+    }
+    for form, material in forms.items():
+        assert turbojwt.decode(token, material, algorithms=["RS256"]) == {"sub": "e41"}, form
+        with pytest.raises(turbojwt.InvalidSignatureError):
+            turbojwt.decode(token[:-6] + "AAAAAA", material, algorithms=["RS256"])
