@@ -62,7 +62,8 @@ typedef enum {
 /*
  * Parse one unencrypted private key of the given form from *p (len bytes) and
  * advance *p past the bytes it consumed (the caller refuses trailing bytes).
- * Never asks for a passphrase: an encrypted key does not parse. NULL on failure.
+ * Never asks for a passphrase: an encrypted key does not parse. RSA keys with
+ * any public exponent below n, as for public keys. NULL on failure.
  */
 EVP_PKEY *tj_backend_private_from_der(tj_der_private form, const unsigned char **p, size_t len);
 

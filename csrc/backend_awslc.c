@@ -40,7 +40,8 @@ static EVP_PKEY *wrap_rsa(RSA *rsa)
 }
 
 /* PKCS#1 RSAPublicKey from cbs, any public exponent below n (RSA_parse_public_key
- * would refuse exponents over 33 bits; see backend.h). */
+ * would refuse exponents over 33 bits; see backend.h). The private-key parsers
+ * below exist for the same reason. */
 static EVP_PKEY *parse_rsa_public(CBS *cbs)
 {
     CBS seq;
@@ -54,22 +55,77 @@ static EVP_PKEY *parse_rsa_public(CBS *cbs)
     return wrap_rsa(rsa);
 }
 
+/* PKCS#1 RSAPrivateKey (two-prime, version 0) from cbs, any public exponent below n. */
+static EVP_PKEY *parse_rsa_private(CBS *cbs)
+{
+    CBS seq;
+    uint64_t version;
+    BIGNUM *bn[8] = {NULL};
+    RSA *rsa = NULL;
+    int i, ok = CBS_get_asn1(cbs, &seq, CBS_ASN1_SEQUENCE) && CBS_get_asn1_uint64(&seq, &version)
+                && version == 0;
+    for (i = 0; ok && i < 8; i++) /* n, e, d, p, q, dp, dq, qi */
+        ok = (bn[i] = i < 2 ? BN_new() : BN_secure_new()) != NULL && BN_parse_asn1_unsigned(&seq, bn[i]);
+    if (ok && CBS_len(&seq) == 0)
+        rsa = RSA_new_private_key_large_e(bn[0], bn[1], bn[2], bn[3], bn[4], bn[5], bn[6], bn[7]);
+    for (i = 0; i < 8; i++)
+        BN_clear_free(bn[i]);
+    return wrap_rsa(rsa);
+}
+
+/* An rsaEncryption AlgorithmIdentifier's body (after the SEQUENCE header)? 1 yes, 0 another
+ * algorithm, -1 malformed. RFC 3279 2.3.1: the parameters are NULL (absent is tolerated, as
+ * OpenSSL does). */
+static int is_rsa_encryption(CBS *alg)
+{
+    static const uint8_t RSA_ENCRYPTION[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01};
+    CBS oid, params;
+    if (!CBS_get_asn1(alg, &oid, CBS_ASN1_OBJECT))
+        return -1;
+    if (!CBS_mem_equal(&oid, RSA_ENCRYPTION, sizeof RSA_ENCRYPTION))
+        return 0;
+    if (CBS_len(alg) != 0
+        && (!CBS_get_asn1(alg, &params, CBS_ASN1_NULL) || CBS_len(&params) != 0 || CBS_len(alg) != 0))
+        return -1;
+    return 1;
+}
+
+/* PKCS#8 PrivateKeyInfo from cbs: rsaEncryption keys here (parse_rsa_private), the others by aws-lc. */
+static EVP_PKEY *parse_pkcs8(CBS *cbs)
+{
+    CBS copy = *cbs, info, alg, key, attributes;
+    uint64_t version;
+    int rsa;
+    EVP_PKEY *pk;
+    if (!CBS_get_asn1(&copy, &info, CBS_ASN1_SEQUENCE) || !CBS_get_asn1_uint64(&info, &version)
+        || !CBS_get_asn1(&info, &alg, CBS_ASN1_SEQUENCE) || (rsa = is_rsa_encryption(&alg)) == 0)
+        return EVP_parse_private_key(cbs);
+    /* version 0 (RFC 5208), the key, and optionally [0] attributes, which are ignored */
+    if (rsa < 0 || version != 0 || !CBS_get_asn1(&info, &key, CBS_ASN1_OCTETSTRING)
+        || !CBS_get_optional_asn1(&info, &attributes, NULL, CBS_ASN1_CONSTRUCTED | CBS_ASN1_CONTEXT_SPECIFIC | 0)
+        || CBS_len(&info) != 0)
+        return NULL;
+    pk = parse_rsa_private(&key);
+    if (pk != NULL && CBS_len(&key) != 0) { /* bytes after the key inside the OCTET STRING */
+        EVP_PKEY_free(pk);
+        return NULL;
+    }
+    if (pk != NULL)
+        *cbs = copy;
+    return pk;
+}
+
 /* SubjectPublicKeyInfo from cbs: rsaEncryption keys here (parse_rsa_public), the others by aws-lc. */
 static EVP_PKEY *parse_spki(CBS *cbs)
 {
-    static const uint8_t RSA_ENCRYPTION[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01};
-    CBS copy = *cbs, spki, alg, oid, params, key;
+    CBS copy = *cbs, spki, alg, key;
     uint8_t unused_bits;
+    int rsa;
     EVP_PKEY *pk;
     if (!CBS_get_asn1(&copy, &spki, CBS_ASN1_SEQUENCE) || !CBS_get_asn1(&spki, &alg, CBS_ASN1_SEQUENCE)
-        || !CBS_get_asn1(&alg, &oid, CBS_ASN1_OBJECT)
-        || !CBS_mem_equal(&oid, RSA_ENCRYPTION, sizeof RSA_ENCRYPTION))
+        || (rsa = is_rsa_encryption(&alg)) == 0)
         return EVP_parse_public_key(cbs);
-    /* RFC 3279 2.3.1: the parameters are NULL (absent is tolerated, as OpenSSL does) */
-    if (CBS_len(&alg) != 0
-        && (!CBS_get_asn1(&alg, &params, CBS_ASN1_NULL) || CBS_len(&params) != 0 || CBS_len(&alg) != 0))
-        return NULL;
-    if (!CBS_get_asn1(&spki, &key, CBS_ASN1_BITSTRING) || CBS_len(&spki) != 0
+    if (rsa < 0 || !CBS_get_asn1(&spki, &key, CBS_ASN1_BITSTRING) || CBS_len(&spki) != 0
         || !CBS_get_u8(&key, &unused_bits) || unused_bits != 0)
         return NULL;
     pk = parse_rsa_public(&key);
@@ -118,9 +174,9 @@ static EVP_PKEY *parse_private(tj_der_private form, CBS *cbs)
     EC_KEY *ec;
     switch (form) {
     case TJ_DER_PKCS8:
-        return EVP_parse_private_key(cbs); /* plain PrivateKeyInfo: never decrypts */
+        return parse_pkcs8(cbs); /* plain PrivateKeyInfo: never decrypts */
     case TJ_DER_RSA_PRIVATE:
-        return wrap_rsa(RSA_parse_private_key(cbs));
+        return parse_rsa_private(cbs);
     case TJ_DER_EC_PRIVATE:
         ec = EC_KEY_parse_private_key(cbs, NULL); /* the curve must be in the structure */
         if (ec == NULL)

@@ -246,3 +246,15 @@ def test_rsa_public_exponent_over_33_bits_is_accepted_by_both_backends():
         assert turbojwt.decode(token, material, algorithms=["RS256"]) == {"sub": "e41"}, form
         with pytest.raises(turbojwt.InvalidSignatureError):
             turbojwt.decode(token[:-6] + "AAAAAA", material, algorithms=["RS256"])
+
+
+def test_rsa_private_key_with_a_large_exponent_signs_in_both_backends():
+    import jwt as pyjwt
+    from cryptography.hazmat.primitives import serialization as ser
+
+    key = _large_exponent_key()
+    for fmt in (ser.PrivateFormat.PKCS8, ser.PrivateFormat.TraditionalOpenSSL):
+        for encoding in (ser.Encoding.PEM, ser.Encoding.DER):
+            material = key.private_bytes(encoding, fmt, ser.NoEncryption())
+            token = turbojwt.encode({"sub": "e41"}, material, algorithm="PS256")
+            assert pyjwt.decode(token, key.public_key(), algorithms=["PS256"]) == {"sub": "e41"}, (fmt, encoding)
