@@ -67,6 +67,16 @@ typedef enum {
  */
 EVP_PKEY *tj_backend_private_from_der(tj_der_private form, const unsigned char **p, size_t len);
 
+/*
+ * Ed25519 verification from the raw 32-byte public key, with no EVP context
+ * per call, where the backend has such a function (aws-lc: ED25519_verify, the
+ * function its EVP Ed25519 verify calls; OpenSSL 3 has none):
+ * tj_backend_has_raw_ed25519() says whether it does. 1: valid, 0: not.
+ */
+int tj_backend_has_raw_ed25519(void);
+int tj_backend_ed25519_verify(const uint8_t *msg, size_t msg_len, const uint8_t *sig,
+                              const uint8_t *pub);
+
 /* SHA-256, SHA-384 or SHA-512 (index 0, 1, 2), looked up once per key; NULL on
  * failure. Release with tj_backend_md_free. */
 const EVP_MD *tj_backend_md(int index);

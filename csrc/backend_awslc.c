@@ -13,6 +13,7 @@
 #include "backend.h"
 
 #include <openssl/bytestring.h>
+#include <openssl/curve25519.h>
 #include <openssl/ec.h>
 #include <openssl/ec_key.h>
 #include <openssl/rsa.h>
@@ -23,6 +24,14 @@ const char *tj_backend_version(void)
 }
 
 int tj_backend_has_ed448(void) { return 0; }
+
+int tj_backend_has_raw_ed25519(void) { return 1; }
+
+int tj_backend_ed25519_verify(const uint8_t *msg, size_t msg_len, const uint8_t *sig,
+                              const uint8_t *pub)
+{
+    return ED25519_verify(msg, msg_len, sig, pub) == 1;
+}
 
 /* An EVP_PKEY that owns rsa (freed on failure); NULL when rsa is NULL. */
 static EVP_PKEY *wrap_rsa(RSA *rsa)

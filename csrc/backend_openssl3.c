@@ -31,6 +31,15 @@ const char *tj_backend_version(void)
 
 int tj_backend_has_ed448(void) { return 1; }
 
+int tj_backend_has_raw_ed25519(void) { return 0; }
+
+int tj_backend_ed25519_verify(const uint8_t *msg, size_t msg_len, const uint8_t *sig,
+                              const uint8_t *pub)
+{
+    (void)msg; (void)msg_len; (void)sig; (void)pub;
+    return 0; /* never called: tj_backend_has_raw_ed25519() is 0 */
+}
+
 EVP_PKEY *tj_backend_public_from_der(tj_der_public form, const unsigned char **p, size_t len)
 {
     return form == TJ_DER_SPKI ? d2i_PUBKEY(NULL, p, (long)len)

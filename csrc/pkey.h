@@ -217,6 +217,8 @@ struct tj_pkey {
     int bits;                /* see tj_pkey_bits */
     int is_private;
     size_t coord_len;        /* EC: bytes per coordinate and per r, s */
+    int raw_ed25519;         /* Ed25519 verified from ed25519_pub by the backend (backend.h) */
+    uint8_t ed25519_pub[32];
     size_t sig_len;          /* the exact signature length (RSA, EC, OKP) */
     uint8_t order[66];       /* EC: group order n, big-endian, coord_len bytes */
     const EVP_MD *md[TJ_MD_COUNT]; /* looked up once (backend.h); NULL for OKP */

@@ -330,6 +330,12 @@ static tj_status finish(EVP_PKEY *pk, int want_private, tj_pkey **out)
         k->bits = 256;
         k->sig_len = 64;
         st = TJ_OK;
+        if (tj_backend_has_raw_ed25519()) {
+            /* why: no EVP context allocated and initialised per token (backend.h) */
+            size_t len = sizeof k->ed25519_pub;
+            k->raw_ed25519 = EVP_PKEY_get_raw_public_key(pk, k->ed25519_pub, &len) == 1 && len == 32;
+            st = k->raw_ed25519 ? TJ_OK : TJ_ERR_INTERNAL;
+        }
         break;
     case EVP_PKEY_ED448:
         k->family = TJ_FAMILY_OKP;

@@ -17,6 +17,8 @@
 
 #define TJ_PKEY_INTERNAL
 #include "pkey.h"
+#define TJ_BACKEND_INTERNAL
+#include "backend.h"
 
 #include <string.h>
 
@@ -136,6 +138,8 @@ static tj_status verify_eddsa(const tj_pkey *k, const uint8_t *msg, size_t msg_l
     /* why: RFC 8032 5.1.7 / 5.2.7: exactly 64 (Ed25519) or 114 (Ed448) bytes. */
     if (sig_len != k->sig_len)
         return TJ_ERR_SIGNATURE;
+    if (k->raw_ed25519)
+        return tj_backend_ed25519_verify(msg, msg_len, sig, k->ed25519_pub) ? TJ_OK : TJ_ERR_SIGNATURE;
     if (k->delegate != NULL) {
         r = k->delegate->verify(k->delegate_ctx, msg, msg_len, sig, sig_len);
         return r == 1 ? TJ_OK : r == 0 ? TJ_ERR_SIGNATURE : TJ_ERR_INTERNAL;
