@@ -48,6 +48,21 @@ static EVP_PKEY *wrap_rsa(RSA *rsa)
     return pk;
 }
 
+/* The same for an EC key. */
+static EVP_PKEY *wrap_ec(EC_KEY *ec)
+{
+    EVP_PKEY *pk;
+    if (ec == NULL)
+        return NULL;
+    pk = EVP_PKEY_new();
+    if (pk == NULL || !EVP_PKEY_assign_EC_KEY(pk, ec)) {
+        EVP_PKEY_free(pk);
+        EC_KEY_free(ec);
+        return NULL;
+    }
+    return pk;
+}
+
 /* PKCS#1 RSAPublicKey from cbs, any public exponent below n (RSA_parse_public_key
  * would refuse exponents over 33 bits; see backend.h). The private-key parsers
  * below exist for the same reason. */
@@ -179,24 +194,13 @@ EVP_PKEY *tj_backend_cert_public_key(X509 *cert)
 /* One structure from cbs, as an EVP_PKEY; NULL when it does not parse. */
 static EVP_PKEY *parse_private(tj_der_private form, CBS *cbs)
 {
-    EVP_PKEY *pk;
-    EC_KEY *ec;
     switch (form) {
     case TJ_DER_PKCS8:
         return parse_pkcs8(cbs); /* plain PrivateKeyInfo: never decrypts */
     case TJ_DER_RSA_PRIVATE:
         return parse_rsa_private(cbs);
     case TJ_DER_EC_PRIVATE:
-        ec = EC_KEY_parse_private_key(cbs, NULL); /* the curve must be in the structure */
-        if (ec == NULL)
-            return NULL;
-        pk = EVP_PKEY_new();
-        if (pk == NULL || !EVP_PKEY_assign_EC_KEY(pk, ec)) {
-            EVP_PKEY_free(pk);
-            EC_KEY_free(ec);
-            return NULL;
-        }
-        return pk;
+        return wrap_ec(EC_KEY_parse_private_key(cbs, NULL)); /* the curve must be in the structure */
     default:
         return NULL;
     }
@@ -283,26 +287,21 @@ EVP_PKEY *tj_backend_rsa_from_bn(BIGNUM *const *bn, int count)
 EVP_PKEY *tj_backend_ec_from_point(int nid, const uint8_t *point, size_t point_len,
                                    const BIGNUM *priv)
 {
-    EVP_PKEY *pk = NULL;
     EC_KEY *ec = EC_KEY_new_by_curve_name(nid);
     EC_POINT *pub = NULL;
+    int ok;
     if (ec == NULL)
         return NULL;
     pub = EC_POINT_new(EC_KEY_get0_group(ec));
     /* oct2point refuses a point off the curve */
-    if (pub != NULL && EC_POINT_oct2point(EC_KEY_get0_group(ec), pub, point, point_len, NULL)
-        && EC_KEY_set_public_key(ec, pub)
-        && (priv == NULL || EC_KEY_set_private_key(ec, priv))) {
-        pk = EVP_PKEY_new();
-        if (pk != NULL && !EVP_PKEY_assign_EC_KEY(pk, ec)) {
-            EVP_PKEY_free(pk);
-            pk = NULL;
-        }
-    }
+    ok = pub != NULL && EC_POINT_oct2point(EC_KEY_get0_group(ec), pub, point, point_len, NULL)
+         && EC_KEY_set_public_key(ec, pub) && (priv == NULL || EC_KEY_set_private_key(ec, priv));
     EC_POINT_free(pub);
-    if (pk == NULL)
+    if (!ok) {
         EC_KEY_free(ec);
-    return pk;
+        return NULL;
+    }
+    return wrap_ec(ec);
 }
 
 #else
