@@ -61,6 +61,15 @@ else
           -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
 fi
 
+# A build of these exact sources is cached: done, without reading the version from the tarball.
+for done in "$CACHE"/aws-lc-*-"${sha:0:12}"/.complete; do
+    if [ -f "$done" ]; then
+        log "cached: ${done%/.complete}"
+        echo "${done%/.complete}"
+        exit 0
+    fi
+done
+
 # Find the version without unpacking twice: unpack once into $work.
 unpack() {
     if [ -d "$src" ]; then
