@@ -21,6 +21,11 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 
+# The tests live in folders by kind (c/, unit/, differential/, properties/,
+# compat/, integration/); their shared helpers (_native, _compare, _rfc7515,
+# _idp_stub) stay here, importable from every folder.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 
 def _import_turbojwt():
     if os.environ.get("TURBOJWT_TEST_SRC") == "1":

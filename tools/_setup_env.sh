@@ -4,7 +4,7 @@
 #
 # After sourcing, call:
 #   tj_system_packages   install what the build needs from Debian, if missing
-#   tj_fuzz_toolchain    install clang + libFuzzer runtime for tests/test_fuzz_smoke.py
+#   tj_fuzz_toolchain    install clang + libFuzzer runtime for tests/c/test_fuzz_smoke.py
 #                        (tools/test.sh calls it; TURBOJWT_FUZZ_SMOKE=0 skips it)
 #   tj_venv              create (or reuse) the virtualenv; sets TJ_PY
 #   tj_install EXTRAS [PIP ARGS...]
@@ -93,7 +93,7 @@ tj_system_packages() {
 
 # clang and its libFuzzer runtime (Debian: clang and libclang-rt-NN-dev; on
 # Debian 12 about 55 MB of packages with --no-install-recommends) for
-# tests/test_fuzz_smoke.py, which skips without them; tests/test_build_warnings.py
+# tests/c/test_fuzz_smoke.py, which skips without them; tests/c/test_build_warnings.py
 # also compiles csrc/ with clang when it is there. tools/test.sh (and so CI) and
 # tools/test_sanitized.sh call it after tj_system_packages. Never fatal: without
 # root or apt-get, or if the install fails, it says so and the test skips.
@@ -113,7 +113,7 @@ tj_fuzz_toolchain() {
     [ "${TURBOJWT_FUZZ_SMOKE:-1}" = 0 ] && return 0
     command -v clang >/dev/null 2>&1 && _tj_clang_links_libfuzzer && return 0
     if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-        tj_log "clang with libFuzzer not available: tests/test_fuzz_smoke.py will skip"
+        tj_log "clang with libFuzzer not available: tests/c/test_fuzz_smoke.py will skip"
         return 0
     fi
     export DEBIAN_FRONTEND=noninteractive
@@ -134,13 +134,13 @@ tj_fuzz_toolchain() {
     return 0
 }
 
-# A Java runtime for Spark's local mode (tests/test_spark.py), from Debian's
+# A Java runtime for Spark's local mode (tests/integration/test_spark.py), from Debian's
 # openjdk-17-jre-headless when `java` is missing. Never fatal: without root or
 # apt-get, or if the install fails, it says so and the Spark tests skip.
 tj_java() {
     command -v java >/dev/null 2>&1 && return 0
     if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
-        tj_log "no java and no way to install it: tests/test_spark.py will skip"
+        tj_log "no java and no way to install it: tests/integration/test_spark.py will skip"
         return 0
     fi
     tj_log "installing openjdk-17-jre-headless (for the Spark tests)"

@@ -7,7 +7,7 @@
 # repair it with auditwheel (which must find no external libcrypto to bundle:
 # aws-lc is linked in statically, its symbols hidden), print `auditwheel show`,
 # install the repaired wheel into a fresh virtualenv, and run the whole test
-# suite against that install (tests/test_backend.py loads it beside the
+# suite against that install (tests/unit/test_backend.py loads it beside the
 # cryptography package and Python's ssl in one process). Work files go to
 # ${TMPDIR:-/tmp}/turbojwt-wheelcheck; the repaired wheels stay in its wheelhouse/.
 set -euo pipefail

@@ -20,10 +20,10 @@ export TURBOJWT_WERROR=1
 # tests/conftest.py would otherwise import src/ instead of the installed package
 unset TURBOJWT_TEST_SRC
 tj_system_packages
-# clang and its libFuzzer runtime, so that tests/test_fuzz_smoke.py runs rather
-# than skips (and tests/test_build_warnings.py compiles with clang too)
+# clang and its libFuzzer runtime, so that tests/c/test_fuzz_smoke.py runs rather
+# than skips (and tests/c/test_build_warnings.py compiles with clang too)
 tj_fuzz_toolchain
-# Java for Spark's local mode (tests/test_spark.py)
+# Java for Spark's local mode (tests/integration/test_spark.py)
 tj_java
 tj_crypto_backend
 tj_venv

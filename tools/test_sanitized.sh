@@ -62,7 +62,7 @@ reports="$(mktemp -d)"
 trap 'rm -rf "$reports"' EXIT
 # detect_leaks=0: CPython does not free everything at exit (interned strings,
 # static types, module state), so LeakSanitizer would report on every run.
-# Leaks of the C core are checked by tests/test_memory.py (RSS), the C tests
+# Leaks of the C core are checked by tests/unit/test_memory.py (RSS), the C tests
 # (tests/c/, LeakSanitizer on) and the fuzz targets instead.
 # abort_on_error=1: a report ends the process with SIGABRT (pytest's
 # faulthandler then prints the test that was running), which no test result

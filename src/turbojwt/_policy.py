@@ -4,7 +4,7 @@ of prepared signing keys.
 
 Everything else reads it: the binding (allow-lists, key-length checks, encode's
 hot path), ``_encode``, ``algorithms``, ``api_jwk`` and the CLI. The C core has
-its own table of names and families (csrc/algs.c); tests/test_policy.py proves
+its own table of names and families (csrc/algs.c); tests/unit/test_policy.py proves
 that the two agree. A change of policy is one edit here (and, for a new
 algorithm, one in csrc/algs.c, which that test then demands).
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from _native import all_compilers, find_cc, native_env, run, sanitizers_work
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CSRC = ROOT / "csrc"
 TEST_SRC = ROOT / "tests" / "c" / "test_b64url.c"
 B64_SRC = CSRC / "b64url.c"

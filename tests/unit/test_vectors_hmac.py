@@ -17,7 +17,7 @@ import pytest
 import turbojwt
 from turbojwt import _core
 
-VECTORS = Path(__file__).resolve().parent / "vectors"
+VECTORS = Path(__file__).resolve().parents[1] / "vectors"
 WYCHEPROOF = {
     "HS256": ("hmac_sha256_test.json", 256),
     "HS384": ("hmac_sha384_test.json", 384),

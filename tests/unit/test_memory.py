@@ -10,7 +10,7 @@ bytes per decode shows: 200,000 decodes x 16 bytes = 3.2 MB.
 CI runs N = 200,000 (TURBOJWT_MEMORY_DECODES overrides it). The full
 1,000,000-decode measurement quoted in docs/security.md is made with
 
-    python tests/test_memory.py 1000000
+    python tests/unit/test_memory.py 1000000
 
 which prints the RSS before and after and the growth.
 """

@@ -33,7 +33,7 @@ from _rfc7515 import (
     RFC7515_PAYLOAD,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CSRC = ROOT / "csrc"
 C_TEST = ROOT / "tests" / "c" / "test_pkey.c"
 ERR_QUEUE_HELPER = ROOT / "tests" / "c" / "core_err_queue.c"  # the aws-lc pass only
@@ -420,7 +420,7 @@ ED448_PEM = b"-----BEGIN PUBLIC KEY-----\n" + base64.encodebytes(
 def roundtrip_plan() -> str:
     """ROUNDTRIP_PLAN for the backend under test: aws-lc has no Ed448, so there
     the core must refuse Ed448 keys in every form (the binding routes them to
-    the cryptography package; tests/test_backend.py)."""
+    the cryptography package; tests/unit/test_backend.py)."""
     if awslc_prefix() is None:
         return ROUNDTRIP_PLAN
     head, sep, _ = ROUNDTRIP_PLAN.partition("GROUP ed448\n")

@@ -30,7 +30,7 @@ import pytest
 import turbojwt
 from turbojwt import cli
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 AUDIENCE = "https://api.example.com"
 ISSUER = "https://auth.example.com"

@@ -7,7 +7,7 @@ a hang detector, not a benchmark: an oversized or deeply nested token must be
 refused on sight, not after quadratic work.
 
 Several of these attacks are also covered, with PyJWT side by side, in
-tests/test_hostile.py, tests/test_asymmetric.py and tests/test_jwk.py; this
+tests/unit/test_hostile.py, tests/unit/test_asymmetric.py and tests/unit/test_jwk.py; this
 file is the catalogue that lists them all in one place (docs/security.md).
 """
 

@@ -23,7 +23,7 @@ import pytest
 
 import turbojwt
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = ROOT / "MANIFEST.in"
 CSRC = ROOT / "csrc"
 PKG_SRC = ROOT / "src" / "turbojwt"

@@ -42,7 +42,7 @@ from turbojwt._keyformats import (
 )
 from turbojwt.exceptions import InvalidKeyError
 
-COOKBOOK = Path(__file__).resolve().parent / "vectors" / "jose-cookbook"
+COOKBOOK = Path(__file__).resolve().parents[1] / "vectors" / "jose-cookbook"
 CURVES = {"P-256": ec.SECP256R1, "P-384": ec.SECP384R1, "P-521": ec.SECP521R1, "secp256k1": ec.SECP256K1}
 SIZES = {"P-256": 32, "P-384": 48, "P-521": 66, "secp256k1": 32}
 

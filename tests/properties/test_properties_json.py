@@ -68,7 +68,7 @@ from hypothesis import strategies as st
 
 from turbojwt._testing import json_loads
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCALE = max(1, int(os.environ.get("TURBOJWT_PROPERTY_SCALE", "1")))
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 from _native import all_compilers, crypto_flags, native_env
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CSRC = ROOT / "csrc"
 C_TEST = ROOT / "tests" / "c" / "test_batch.c"
 SOURCES = sorted(CSRC.glob("*.c"))
@@ -44,7 +44,7 @@ SANITIZERS = {
     },
     "address": {
         "flags": ["-fsanitize=address,undefined", "-fno-sanitize-recover=undefined", "-fno-omit-frame-pointer"],
-        # As tests/test_c_pkey.py; LeakSanitizer dies where ptrace is restricted
+        # As tests/c/test_c_pkey.py; LeakSanitizer dies where ptrace is restricted
         # (some containers), so without it when the probe shows that.
         "envs": [
             {"ASAN_OPTIONS": "detect_leaks=1:abort_on_error=0:exitcode=99",

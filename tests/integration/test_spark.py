@@ -96,7 +96,7 @@ def test_the_audit_example_agrees_with_turbojwt_verify(spark, tmp_path):
     import importlib.util
     import json
     from pathlib import Path
-    example = Path(__file__).resolve().parent.parent / "examples" / "spark_log_audit.py"
+    example = Path(__file__).resolve().parents[2] / "examples" / "spark_log_audit.py"
     spec = importlib.util.spec_from_file_location("spark_log_audit", example)
     audit = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(audit)

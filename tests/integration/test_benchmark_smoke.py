@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 CASES = ("HS256 decode", "RS256 decode", "PS256 decode", "ES256 decode", "ES384 decode", "EdDSA decode",
          "HS256 encode", "RS256 encode")
 

@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 from _native import awslc_prefix, native_env
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CSRC = ROOT / "csrc"
 SOURCES = sorted(CSRC.glob("*.c"))
 COMPILERS = ("gcc", "clang")

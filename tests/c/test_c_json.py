@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from _native import find_cc, native_env, run, sanitizers_work
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CSRC = ROOT / "csrc"
 TEST_SRC = ROOT / "tests" / "c" / "test_json.c"
 JSON_SRC = CSRC / "json.c"

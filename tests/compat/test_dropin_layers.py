@@ -14,7 +14,7 @@ import pytest
 import turbojwt
 from turbojwt import _core
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BINDING = sorted((ROOT / "src" / "turbojwt").glob("_*.p[yx][xi]"))
 SECRET = b"s" * 40
 OTHER = b"o" * 40

@@ -1,7 +1,7 @@
 """One answer everywhere (issue 13, item 5): the same tokens and times through decode,
 decode_many, verify_many, turbojwt.arrow.verify and `turbojwt verify` (lines with --at,
 JSON lines, Parquet) agree on validity, reason and the requested claims.
-(turbojwt.spark.verify_tokens is held to verify_many and decode in tests/test_spark.py.)"""
+(turbojwt.spark.verify_tokens is held to verify_many and decode in tests/integration/test_spark.py.)"""
 
 import json
 import random

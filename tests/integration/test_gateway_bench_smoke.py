@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("uvicorn")
-GATEWAY = Path(__file__).resolve().parent.parent / "benchmarks" / "gateway"
+GATEWAY = Path(__file__).resolve().parents[2] / "benchmarks" / "gateway"
 
 
 def test_gateway_benchmark_smoke_run(tmp_path):

@@ -60,7 +60,7 @@ from cryptography.hazmat.primitives.serialization import (
 from cryptography.x509.oid import NameOID
 from jwt.algorithms import get_default_algorithms
 
-COOKBOOK = Path(__file__).resolve().parent / "vectors" / "jose-cookbook"
+COOKBOOK = Path(__file__).resolve().parents[1] / "vectors" / "jose-cookbook"
 NOW = int(time.time())
 CLAIMS = {"sub": "user-1", "iat": NOW, "exp": NOW + 86400}  # valid however long the run takes
 

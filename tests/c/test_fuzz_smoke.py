@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from _native import backend_crypto_flags, native_env, run
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FUZZ = ROOT / "fuzz"
 TARGETS = sorted(p.stem for p in FUZZ.glob("fuzz_*.c"))
 CLANG = os.environ.get("CLANG", "clang")
