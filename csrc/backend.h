@@ -77,6 +77,18 @@ int tj_backend_has_raw_ed25519(void);
 int tj_backend_ed25519_verify(const uint8_t *msg, size_t msg_len, const uint8_t *sig,
                               const uint8_t *pub);
 
+/*
+ * ECDSA verification of a digest from the raw r and s of a JWS signature
+ * (coord bytes each, already checked to lie in [1, n-1] by the caller), with
+ * no EVP context, DER encoding or DER parsing per call, where the backend has
+ * such a route (aws-lc: ECDSA_do_verify, the function its EVP verify ends in;
+ * OpenSSL 3 has none that is not deprecated): tj_backend_has_direct_ecdsa()
+ * says whether it does. 1: valid, 0: not.
+ */
+int tj_backend_has_direct_ecdsa(void);
+int tj_backend_ecdsa_verify_rs(const EVP_PKEY *pk, const uint8_t *dg, size_t dg_len,
+                               const uint8_t *r, const uint8_t *s, size_t coord);
+
 /* SHA-256, SHA-384 or SHA-512 (index 0, 1, 2), looked up once per key; NULL on
  * failure. Release with tj_backend_md_free. */
 const EVP_MD *tj_backend_md(int index);

@@ -40,6 +40,16 @@ int tj_backend_ed25519_verify(const uint8_t *msg, size_t msg_len, const uint8_t 
     return 0; /* never called: tj_backend_has_raw_ed25519() is 0 */
 }
 
+/* EVP only: ECDSA_do_verify and EVP_PKEY_get0_EC_KEY are deprecated in 3.0. */
+int tj_backend_has_direct_ecdsa(void) { return 0; }
+
+int tj_backend_ecdsa_verify_rs(const EVP_PKEY *pk, const uint8_t *dg, size_t dg_len,
+                               const uint8_t *r, const uint8_t *s, size_t coord)
+{
+    (void)pk; (void)dg; (void)dg_len; (void)r; (void)s; (void)coord;
+    return 0; /* never called: tj_backend_has_direct_ecdsa() is 0 */
+}
+
 EVP_PKEY *tj_backend_public_from_der(tj_der_public form, const unsigned char **p, size_t len)
 {
     return form == TJ_DER_SPKI ? d2i_PUBKEY(NULL, p, (long)len)

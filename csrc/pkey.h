@@ -218,6 +218,7 @@ struct tj_pkey {
     int is_private;
     size_t coord_len;        /* EC: bytes per coordinate and per r, s */
     int raw_ed25519;         /* Ed25519 verified from ed25519_pub by the backend (backend.h) */
+    int direct_ecdsa;        /* EC: verified by tj_backend_ecdsa_verify_rs, not EVP (backend.h) */
     uint8_t ed25519_pub[32];
     size_t sig_len;          /* the exact signature length (RSA, EC, OKP) */
     uint8_t order[66];       /* EC: group order n, big-endian, coord_len bytes */

@@ -215,6 +215,7 @@ static tj_status classify_ec(tj_pkey *k)
     k->coord_len = ci->coord;
     k->bits = ci->bits;
     k->sig_len = 2 * ci->coord;
+    k->direct_ecdsa = tj_backend_has_direct_ecdsa();
 
     /* The group order n bounds r and s in every verification (pkey_ops.c). */
     group = EC_GROUP_new_by_curve_name(ci->nid);

@@ -6,7 +6,8 @@
  * key creation, duplicate the key's template EVP_PKEY_CTX (already set up with
  * padding, digest, MGF1 digest and salt length) and verify the digest. The key
  * and its templates are only read, so threads share them freely; each call
- * owns its duplicate and frees it.
+ * owns its duplicate and frees it. ES* on a backend with a direct ECDSA route
+ * (backend.h, aws-lc) skips the context and the DER round trip.
  */
 #ifndef OPENSSL_API_COMPAT
 #define OPENSSL_API_COMPAT 30000
@@ -127,6 +128,15 @@ static tj_status verify_ec(const tj_pkey *k, tj_alg alg, const uint8_t *msg, siz
      * cannot reach us. It also keeps r+n / s+n aliases out. */
     if (!in_scalar_range(sig, k->order, c) || !in_scalar_range(sig + c, k->order, c))
         return TJ_ERR_SIGNATURE;
+    if (k->direct_ecdsa) {
+        uint8_t dg[EVP_MAX_MD_SIZE];
+        size_t dg_len = 0;
+        tj_status st = digest_of(k, alg, msg, msg_len, dg, &dg_len);
+        if (st != TJ_OK)
+            return st;
+        return tj_backend_ecdsa_verify_rs(k->pkey, dg, dg_len, sig, sig + c, c) == 1
+                   ? TJ_OK : TJ_ERR_SIGNATURE;
+    }
     return verify_digest(k, alg, msg, msg_len, der, ecdsa_der(der, sig, sig + c, c));
 }
 
