@@ -330,3 +330,32 @@ def test_importing_the_fastapi_plugin_without_fastapi_names_the_extra():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert "pip install 'turbojwt[fastapi]'" in done.stdout, done.stderr
     assert "plain ok" in done.stdout
+
+
+# ------------------------------------------------------------------ the README's example
+
+
+def test_readme_gateway_example_runs_as_written(idp):
+    """README.md's "Gateway" FastAPI example, pointed at the IdP stub, answers as the README says."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("\n## Gateway\n", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    assert len([line for line in code.splitlines() if line.strip()]) <= 10  # "FastAPI in ten lines"
+    code = code.replace('"https://idp.example.com/"', repr(idp.issuer)).replace('"my-api"', '"api"')
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - the repository's own README
+    try:
+        with serve_asgi(namespace["app"]) as base, httpx.Client(base_url=base, timeout=10) as client:
+            token = idp.sign("k1", sub="ann", scope="orders:read")
+            allowed = client.get("/orders", headers={"Authorization": f"Bearer {token}"})
+            assert allowed.status_code == 200 and allowed.json() == {"user": "ann"}
+            other = client.get("/orders", headers={"Authorization": f"Bearer {idp.sign('k1', scope='profile')}"})
+            assert other.status_code == 403 and 'error="insufficient_scope"' in other.headers["www-authenticate"]
+            assert client.get("/orders").status_code == 401
+            schemes = client.get("/openapi.json").json()["components"]["securitySchemes"]
+            assert {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"} in schemes.values()
+    finally:
+        namespace["auth"].verifier.close()
