@@ -93,9 +93,31 @@ class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def _read_body(response: http.client.HTTPResponse, max_bytes: int, deadline: float) -> bytes:
+class BodyTooLarge(FetchError):
+    """The body is larger than the limit (by its Content-Length, or as read)."""
+
+
+class BodyTimedOut(FetchError):
+    """The whole body did not arrive before the deadline."""
+
+
+class BodyTruncated(FetchError):
+    """The peer closed the connection before Content-Length bytes arrived."""
+
+    def __init__(self, partial: bytes, missing: int) -> None:
+        super().__init__("the connection closed before the end of the body")
+        self.partial = partial
+        self.missing = missing
+
+
+def read_body(response: http.client.HTTPResponse, max_bytes: int, deadline: float | None) -> bytes:
+    """At most ``max_bytes`` of ``response``'s body, all of it by ``deadline`` (``time.monotonic()``; None: no bound).
+
+    Raises BodyTooLarge, BodyTimedOut or BodyTruncated (all FetchError) without
+    the URL: the caller names it, or turns them into its own errors (jwks_client).
+    """
     if response.length is not None and response.length > max_bytes:
-        raise FetchError(f"the response is larger than {max_bytes} bytes")
+        raise BodyTooLarge(f"the response is larger than {max_bytes} bytes")
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -105,12 +127,13 @@ def _read_body(response: http.client.HTTPResponse, max_bytes: int, deadline: flo
         chunks.append(chunk)
         size += len(chunk)
         if size > max_bytes:
-            raise FetchError(f"the response is larger than {max_bytes} bytes")
-        if time.monotonic() > deadline:
-            raise FetchError("timed out reading the response body")
+            raise BodyTooLarge(f"the response is larger than {max_bytes} bytes")
+        if deadline is not None and time.monotonic() > deadline:
+            raise BodyTimedOut("timed out reading the response body")
     if response.length:
-        # read1 ends quietly when the peer closes before Content-Length.
-        raise FetchError("the connection closed before the end of the body")
+        # read1 ends quietly when the peer closes before Content-Length; a
+        # truncated JSON document may still parse, so this must be an error.
+        raise BodyTruncated(b"".join(chunks), response.length)
     return b"".join(chunks)
 
 
@@ -131,7 +154,7 @@ def get_json(
     request = urllib.request.Request(url, headers={"Accept": "application/json", **headers})
     try:
         with opener.open(request, timeout=timeout) as response:
-            body = _read_body(response, max_bytes, deadline)
+            body = read_body(response, max_bytes, deadline)
             cache_control = response.headers.get("Cache-Control")
     except HTTPError as e:
         e.close()

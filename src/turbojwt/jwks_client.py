@@ -38,6 +38,7 @@ from urllib.error import HTTPError
 from urllib.parse import urlparse
 
 from ._core import get_unverified_header
+from ._http_get import BodyTimedOut, BodyTooLarge, BodyTruncated, read_body
 from .api_jwk import PyJWK, PyJWKSet
 from .exceptions import PyJWKClientConnectionError, PyJWKClientError
 from .jwk_set_cache import JWKSetCache
@@ -45,7 +46,6 @@ from .jwk_set_cache import JWKSetCache
 __all__ = ["PyJWKClient"]
 
 _ALLOWED_SCHEMES = ("http", "https")
-_READ_CHUNK = 64 * 1024
 
 
 class _NoRedirectHandler(urllib.request.HTTPRedirectHandler):
@@ -229,28 +229,18 @@ class PyJWKClient:
                 raise self._too_large()
             return data
 
-        if response.length is not None and response.length > limit:
-            raise self._too_large()
         deadline = None
         if isinstance(self.timeout, (int, float)):
             deadline = time.monotonic() + self.timeout
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            chunk = response.read1(min(_READ_CHUNK, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > limit:
-                raise self._too_large()
-            if deadline is not None and time.monotonic() > deadline:
-                raise TimeoutError("timed out reading the response body")
-        if response.length:
-            # read1 reports a connection closed before Content-Length as a
-            # plain end of data; a truncated JSON document may still parse.
-            raise http.client.IncompleteRead(b"".join(chunks), response.length)
-        return b"".join(chunks)
+        try:
+            return read_body(response, limit, deadline)
+        except BodyTooLarge:
+            raise self._too_large() from None
+        except BodyTimedOut as e:
+            raise TimeoutError(str(e)) from None
+        except BodyTruncated as e:
+            # get_jwk_set reports it as a connection error, as urllib's own would be
+            raise http.client.IncompleteRead(e.partial, e.missing) from None
 
     def _too_large(self) -> PyJWKClientError:
         return PyJWKClientError(
