@@ -25,10 +25,11 @@ def run(capsys, *argv):
 @pytest.mark.parametrize("text, seconds", [
     (1000, 1000.0), ("1000", 1000.0), (1500.5, 1500.5), (1_700_000_000_000, 1_700_000_000.0),
     (99_999_999_999, 99_999_999_999.0), ("1970-01-01T00:16:40Z", 1000.0), ("1970-01-01T01:16:40+01:00", 1000.0),
-    ("1970-01-01 00:16:40.5z", 1000.5),
+    ("1970-01-01 00:16:40.5z", 1000.5), ("1970-01-01T00:16:40.250Z", 1000.25),
+    ("1970-01-01T00:16:40.000001Z", 1000.000001), ("1970-01-01T00:16:40.1234567Z", 1000.1234567),
 ])
 def test_parse_time(text, seconds):
-    assert parse_time(text) == seconds
+    assert parse_time(text) == pytest.approx(seconds, rel=0, abs=1e-9)
 
 
 @pytest.mark.parametrize("bad", ["yesterday", "2026-01-01T00:00:00", True, None, [1], "nan", float("inf")])
