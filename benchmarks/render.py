@@ -409,7 +409,7 @@ def backends_section(paths: list[Path], out_dir: Path) -> list[str]:
 def render_markdown(data: dict, json_path: Path, out_dir: Path, chart: str | None,
                     sweep: dict | None, sweep_path: Path | None, sweep_chart: str | None,
                     logs: dict | None = None, logs_path: Path | None = None,
-                    backends: list[Path] | None = None) -> str:
+                    backends: list[Path] | None = None, gateway_path: Path | None = None) -> str:
     settings = data["settings"]
     command = settings.get("command", "python benchmarks/compare.py")
     lines = [
@@ -428,6 +428,7 @@ def render_markdown(data: dict, json_path: Path, out_dir: Path, chart: str | Non
         + (f" --sweep {rel(sweep_path, ROOT)}" if sweep_path else "")
         + (f" --logs {rel(logs_path, ROOT)}" if logs_path else "")
         + (f" --backends {' '.join(rel(p, ROOT) for p in backends)}" if backends else "")
+        + (f" --gateway {rel(gateway_path, ROOT)}" if gateway_path else "")
         + f" --out-dir {rel(out_dir, ROOT)}",
         "```", "",
         f"(`python` is `{settings.get('python_executable', 'python')}`.) Data: "
@@ -603,7 +604,7 @@ def main(argv: list[str] | None = None) -> int:
             sweep_chart = "benchmarks-sweep.png"
     logs = json.loads(args.logs.read_text()) if args.logs else None
     md = render_markdown(data, args.results, args.out_dir, chart, sweep, args.sweep, sweep_chart, logs, args.logs,
-                         args.backends)
+                         args.backends, args.gateway)
     if args.gateway:  # the gateway benchmark's section (benchmarks/gateway/report.py)
         sys.path.insert(0, str(ROOT / "benchmarks" / "gateway"))
         import report as gateway_report

@@ -41,27 +41,45 @@ def bars_table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def miss_bound(results: dict[str, Any]) -> str:
+    """The unique-token bar's ceiling: the Starlette ceiling's CPU per request against one RS256 verify."""
+    verify = results.get("rs256_verify_us")
+    ceiling = next((r for r in results["rows"] if r["name"] == "Starlette, no auth (ceiling)"), None)
+    if not verify or ceiling is None:
+        return ""
+    cpu = ceiling["cpu_us"]
+    return (f"Every token unique: each request is a cache miss and pays an RS256 verify, {verify:.1f} µs here "
+            f"(turbojwt's raw verify in a C loop, same key). Against the {cpu:.0f} µs of server CPU the Starlette "
+            f"ceiling spends per request, that verify alone, with nothing else added, would leave at most "
+            f"{cpu / (cpu + verify):.2f}x of the ceiling's requests/s.")
+
+
 def section(results: dict[str, Any], json_name: str, chart: str | None) -> str:
     """The "Gateway" section of docs/benchmarks.md."""
+    stack = results.get("stack", {"loop": "uvloop", "http": "httptools"})
+    backend = f"; turbojwt on {stack['turbojwt_backend']}" if "turbojwt_backend" in stack else ""
     parts = [
         "## Gateway: FastAPI, Starlette and raw ASGI on uvicorn, driven by wrk",
         "",
         "Made with `python benchmarks/gateway/run.py --duration 5 --rounds 5 --json benchmarks/results/"
         f"{json_name} --chart docs/{CHART}` (how it works: the script's docstring). One uvicorn process "
-        f"per app (uvloop, httptools), wrk with 1 thread and {results['connections']} connections on loopback, "
+        f"per app ({stack['loop']}, {stack['http']}{backend}), wrk with 1 thread and "
+        f"{results['connections']} connections on loopback, "
         f"{results['users']:,} users' tokens each seen many times unless noted, keys from the IdP stub of the "
         "tests through `RemoteJWKSet` (turbojwt) or `PyJWKClient` (PyJWT pattern). Medians of the "
         "interleaved rounds; server CPU is the uvicorn process's user + system time per request. "
         f"Run at {results.get('commit') or 'an unrecorded commit'} on Python {results.get('python', '?')}; "
-        f"the shared 2-core machine's load average was {results.get('load_average_at_start', '?')} when it "
-        "started (other work ran beside it), so single cases move by 10-30% between runs: read the ratios "
-        "of several runs, not one.",
+        f"the 2-core machine's load average was {results.get('load_average_at_start', '?')} when it started "
+        "(a shared machine: single cases move by 10-30% between runs when other work runs beside them).",
         "",
         cases_table(results),
         "",
         bars_table(results),
         "",
     ]
+    bound = miss_bound(results)
+    if bound:
+        parts += [bound, ""]
     if chart:
         parts += [f"![Gateway requests per second]({chart})", ""]
     return "\n".join(parts)

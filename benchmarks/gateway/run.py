@@ -24,6 +24,7 @@ Every number is a ratio measured in this one run; see docs/benchmarks.md.
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import re
@@ -277,11 +278,44 @@ def main() -> None:
     results["commit"] = _commit()
     results["python"] = sys.version.split()[0]
     results["load_average_at_start"] = round(load_at_start, 2)
+    results["stack"] = server_stack()
+    results["rs256_verify_us"] = rs256_verify_us(idp)
     print("\n" + report.cases_table(results) + "\n\n" + report.bars_table(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
     if args.chart and not report.draw_chart(results, args.chart):
         print("matplotlib is not installed: no chart", file=sys.stderr)
+
+
+def server_stack() -> dict[str, str]:
+    """What the servers ran on: turbojwt's crypto backend, and the loop and HTTP parser uvicorn picks."""
+    import importlib.util
+
+    import turbojwt
+
+    def have(name: str) -> bool:
+        return importlib.util.find_spec(name) is not None
+
+    return {"turbojwt_backend": turbojwt.backend_version(),
+            "loop": "uvloop" if have("uvloop") else "asyncio",
+            "http": "httptools" if have("httptools") else "h11"}
+
+
+def rs256_verify_us(idp: IdP) -> float:
+    """The RS256 key's raw verify in a C loop, µs (median of 7): what a cache miss must pay at least."""
+    from cryptography.hazmat.primitives import serialization
+
+    from turbojwt import _core, _testing
+
+    token = idp.sign("rs")
+    signing_input, _, sig = token.rpartition(".")
+    signature = base64.urlsafe_b64decode(sig + "=" * (-len(sig) % 4))
+    pem = idp._signing["rs"][0].public_key().public_bytes(  # noqa: SLF001 - the stub is ours
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    prepared = _core.prepare_public_key(pem)
+    n = 2000
+    return statistics.median(_testing.bench_raw_verify(prepared, "RS256", signing_input.encode(), signature, n)
+                             / n * 1e6 for _ in range(7))
 
 
 def _commit() -> str | None:

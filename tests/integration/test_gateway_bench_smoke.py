@@ -34,6 +34,7 @@ def test_gateway_benchmark_smoke_run(tmp_path):
     for row in rows.values():
         assert row["requests"] > 0 and row["non_2xx_total"] == 0, row
     assert "| raw ASGI + turbojwt.asgi middleware, RS256 |" in proc.stdout
+    assert data["rs256_verify_us"] > 0 and set(data["stack"]) == {"turbojwt_backend", "loop", "http"}
 
     sys.path.insert(0, str(GATEWAY))
     try:
