@@ -33,6 +33,10 @@ cdef extern from "jsonwrite.h":
     size_t tj_jw_plain_prefix(const unsigned char *s, size_t n) nogil
 
 
+cdef extern from "gil_release.h":
+    bint tj_other_python_threads()
+
+
 cdef extern from "dropin_call.h":
     enum:
         TJ_DROPIN_JWT

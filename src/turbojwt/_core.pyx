@@ -473,7 +473,8 @@ cdef class Verifier:
         if a.weak_key is not None:
             self._any_weak = True
         if tj_alg_family(a.alg) not in (TJ_FAMILY_HMAC, TJ_FAMILY_NONE):
-            # Public-key verification takes microseconds: let other threads run meanwhile.
+            # Public-key verification takes microseconds: let other threads run meanwhile
+            # (when there are any: gil_release.h).
             self._release_gil = True
 
     cdef _AllowedAlg _served_by(self, const tj_decoded *res):
@@ -695,7 +696,7 @@ cdef object _run(Verifier v, object jwt, object detached, int mode, object at=No
         # No Python object is touched inside tj_decode: it reads the token's
         # immutable buffer (kept alive by our reference) and the verifier's
         # read-only C policy, and writes only to ws and res.
-        if v._release_gil or n > 16384:
+        if (v._release_gil and tj_other_python_threads()) or n > 16384:
             with nogil:
                 tj_decode(pol, tok, <size_t>n, det, <size_t>dn, now, &ws, &res)
         else:
