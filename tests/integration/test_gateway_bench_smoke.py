@@ -43,3 +43,15 @@ def test_gateway_benchmark_smoke_run(tmp_path):
         sys.path.remove(str(GATEWAY))
     section = report.section(data, out.name, None)
     assert section.startswith("## Gateway") and "not run" in section  # the other cases' bars
+
+
+def test_middleware_cost_smoke_run(tmp_path):
+    out = tmp_path / "cost.json"
+    proc = subprocess.run([sys.executable, str(GATEWAY / "middleware_cost.py"), "--quick", "--rounds", "1",
+                           "--json", str(out)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    medians = json.loads(out.read_text())["medians_us"]
+    assert set(medians) == {"bare app", "middleware, cache hits", "middleware, every token unique",
+                            "raw RS256 verify (C loop)"}
+    assert all(value > 0 for value in medians.values()), medians
+    assert "| middleware, cache hits |" in proc.stdout
