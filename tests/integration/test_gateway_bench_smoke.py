@@ -55,3 +55,14 @@ def test_middleware_cost_smoke_run(tmp_path):
                             "raw RS256 verify (C loop)"}
     assert all(value > 0 for value in medians.values()), medians
     assert "| middleware, cache hits |" in proc.stdout
+
+
+def test_side_by_side_smoke_run():
+    if shutil.which("wrk") is None and os.geteuid() != 0:
+        pytest.skip("wrk is not installed and apt-get needs root to install it")
+    proc = subprocess.run([sys.executable, str(GATEWAY / "side_by_side.py"), "--variants", "asgi-noauth,asgi-mw",
+                           "--users", "10", "--rounds", "1", "--duration", "1"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "round 1: asgi-noauth" in proc.stdout and "| asgi-mw" in proc.stdout
+    assert "median difference" in proc.stdout
