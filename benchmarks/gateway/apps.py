@@ -12,6 +12,9 @@ key set's unknown-kid cooldown. Every variant answers ``GET /me`` with
 - ``fastapi-pyjwt``: PyJWT's documented pattern, ``PyJWKClient`` +
   ``jwt.decode`` in an ``async def`` endpoint behind FastAPI's ``HTTPBearer``.
 - ``fastapi-dropin``: the same code with ``import turbojwt as jwt``.
+- ``asgi-plain-decode``: raw ASGI behind five lines that call ``verifier.decode``
+  on the bearer token, not the middleware (side_by_side.py experiments: what the
+  decode itself costs in a server).
 """
 
 # No `from __future__ import annotations`: FastAPI reads the endpoints' Annotated[...]
@@ -120,8 +123,22 @@ def _fastapi_pyjwt_pattern(jwt: Any) -> Any:
     return app
 
 
+def _raw_asgi_plain_decode() -> Any:
+    inner = _raw_asgi(False)
+    verifier = _verifier()
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        token = next(v for k, v in scope["headers"] if k == b"authorization")[7:]  # wrk sends "Bearer <token>"
+        scope.setdefault("state", {})["jwt_claims"] = verifier.decode(token)
+        await inner(scope, receive, send)
+
+    return app
+
+
 def build(variant: str) -> Any:
     """The ASGI app of ``variant``."""
+    if variant == "asgi-plain-decode":
+        return _raw_asgi_plain_decode()
     if variant == "starlette-noauth":
         return _starlette(False)
     if variant == "starlette-mw":
